@@ -1,0 +1,172 @@
+// The shared memory between the guest's worker and the I/O thread, laid out
+// the way a kernel keeps socket state: a header of control words, one slot of
+// state words per socket, and per slot a receive ring and a send ring.
+//
+//   [header: HEADER_WORDS int32] [reply area] [dirty bitmap] [slots] [rings]
+//
+// Slot 0 is stdin (its receive ring is fed from the host's stdin); sockets
+// use slots 1..maxSockets. The buffer is allocated once, at its full size:
+// operating systems commit shared memory lazily, so untouched rings cost
+// address space, not RSS.
+
+/** Header word indexes (Int32Array over the whole buffer). */
+export const H = {
+  /** Bumped by the I/O thread whenever any readiness may have changed. */
+  WAKE_SEQ: 0,
+  /** 1 while the guest sleeps in Atomics.wait on WAKE_SEQ. */
+  GUEST_SLEEPING: 1,
+  /** Set by the guest to wake the I/O thread (which waits on it with waitAsync). */
+  DOORBELL: 2,
+  /** Sequence number of the last control reply written. */
+  REPLY_SEQ: 3,
+  /** Byte length of the control reply in the reply area. */
+  REPLY_LEN: 4,
+  /** Geometry, written once by the creator. */
+  MAX_SOCKETS: 5,
+  RING_BYTES: 6,
+} as const;
+
+const HEADER_WORDS = 16;
+export const REPLY_AREA_BYTES = 256 * 1024;
+
+/** Per-slot state words. */
+export const S = {
+  /** Socket's pending error (WASI errno), 0 when none. */
+  ERROR: 0,
+  /** Bit set of SF_* flags below. */
+  FLAGS: 1,
+  /** Connections waiting in the I/O thread for accept(). */
+  ACCEPT_COUNT: 2,
+  /** Receive ring: bytes consumed (guest) and produced (I/O thread), mod 2^32. */
+  RX_HEAD: 3,
+  RX_TAIL: 4,
+  /** Send ring: bytes consumed (I/O thread) and produced (guest), mod 2^32. */
+  TX_HEAD: 5,
+  TX_TAIL: 6,
+  /** Datagrams dropped because the receive ring was full (diagnostics). */
+  RX_DROPS: 7,
+} as const;
+export const SLOT_WORDS = 8;
+
+/** Slot flags. */
+export const SF = {
+  /** The peer sent FIN (or SHUT_RD): after the ring drains, reads return 0. */
+  RX_EOF: 1 << 0,
+  /** The I/O thread paused the network socket because the ring was full. */
+  RX_PAUSED: 1 << 1,
+  /** Nothing more may be sent (SHUT_WR, reset, closed). */
+  TX_CLOSED: 1 << 2,
+  /** The connection is established (stream) / has a default peer (dgram). */
+  CONNECTED: 1 << 3,
+  /** A non-blocking connect is in progress. */
+  CONNECTING: 1 << 4,
+  /** The socket is listening. */
+  LISTENING: 1 << 5,
+  /** The connection is gone in both directions (reset or both sides closed). */
+  HANGUP: 1 << 6,
+} as const;
+
+export const STDIN_SLOT = 0;
+
+export interface ArenaGeometry {
+  maxSockets: number;
+  /** Bytes per ring, a power of two; each socket has two. */
+  ringBytes: number;
+}
+
+export const DEFAULT_GEOMETRY: ArenaGeometry = { maxSockets: 4096, ringBytes: 128 * 1024 };
+
+/** Views over one arena buffer; both threads construct one from the same buffer. */
+export class Arena {
+  readonly buffer: SharedArrayBuffer;
+  readonly words: Int32Array;
+  readonly bytes: Uint8Array;
+  readonly maxSockets: number;
+  readonly ringBytes: number;
+  readonly replyOffset: number;
+  readonly dirtyWord0: number;
+  readonly slotWord0: number;
+  readonly ringOffset0: number;
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.buffer = buffer;
+    this.words = new Int32Array(buffer);
+    this.bytes = new Uint8Array(buffer);
+    this.maxSockets = this.words[H.MAX_SOCKETS];
+    this.ringBytes = this.words[H.RING_BYTES];
+    const layout = Arena.layout({ maxSockets: this.maxSockets, ringBytes: this.ringBytes });
+    this.replyOffset = layout.replyOffset;
+    this.dirtyWord0 = layout.dirtyOffset / 4;
+    this.slotWord0 = layout.slotOffset / 4;
+    this.ringOffset0 = layout.ringOffset;
+  }
+
+  static layout(g: ArenaGeometry) {
+    const slots = g.maxSockets + 1;
+    const replyOffset = HEADER_WORDS * 4;
+    const dirtyOffset = replyOffset + REPLY_AREA_BYTES;
+    const dirtyWords = Math.ceil(slots / 32);
+    const slotOffset = dirtyOffset + dirtyWords * 4;
+    const ringOffset = alignUp(slotOffset + slots * SLOT_WORDS * 4, 4096);
+    const total = ringOffset + slots * 2 * g.ringBytes;
+    return { replyOffset, dirtyOffset, dirtyWords, slotOffset, ringOffset, total };
+  }
+
+  /** Creates a new arena buffer (the I/O thread does this once per guest). */
+  static create(g: ArenaGeometry = DEFAULT_GEOMETRY): Arena {
+    if (g.ringBytes < 4096 || (g.ringBytes & (g.ringBytes - 1)) !== 0) {
+      throw new Error(`ring size must be a power of two >= 4096, not ${g.ringBytes}`);
+    }
+    const buffer = new SharedArrayBuffer(Arena.layout(g).total);
+    const words = new Int32Array(buffer);
+    words[H.MAX_SOCKETS] = g.maxSockets;
+    words[H.RING_BYTES] = g.ringBytes;
+    return new Arena(buffer);
+  }
+
+  get dirtyWords(): number {
+    return Math.ceil((this.maxSockets + 1) / 32);
+  }
+
+  /** Index in `words` of state word `w` of `slot`. */
+  slotWord(slot: number, w: number): number {
+    return this.slotWord0 + slot * SLOT_WORDS + w;
+  }
+
+  load(slot: number, w: number): number {
+    return Atomics.load(this.words, this.slotWord(slot, w));
+  }
+
+  store(slot: number, w: number, value: number): void {
+    Atomics.store(this.words, this.slotWord(slot, w), value);
+  }
+
+  setFlags(slot: number, flags: number): void {
+    Atomics.or(this.words, this.slotWord(slot, S.FLAGS), flags);
+  }
+
+  clearFlags(slot: number, flags: number): void {
+    Atomics.and(this.words, this.slotWord(slot, S.FLAGS), ~flags);
+  }
+
+  flags(slot: number): number {
+    return Atomics.load(this.words, this.slotWord(slot, S.FLAGS));
+  }
+
+  /** Zeroes a slot's state words before it is handed to a new socket. */
+  resetSlot(slot: number): void {
+    for (let w = 0; w < SLOT_WORDS; w++) Atomics.store(this.words, this.slotWord(slot, w), 0);
+  }
+
+  rxOffset(slot: number): number {
+    return this.ringOffset0 + slot * 2 * this.ringBytes;
+  }
+
+  txOffset(slot: number): number {
+    return this.rxOffset(slot) + this.ringBytes;
+  }
+}
+
+function alignUp(n: number, a: number): number {
+  return Math.ceil(n / a) * a;
+}

@@ -1,0 +1,83 @@
+// Wake-ups between the guest's worker and the I/O thread, both through words
+// of the arena header so neither side needs a message for the common case:
+//
+// - guest → I/O: the guest marks a slot dirty (a bit in the dirty bitmap) and
+//   rings the doorbell only if nobody rang it since the I/O thread last
+//   looked; the I/O thread waits on the doorbell with Atomics.waitAsync.
+// - I/O → guest: the I/O thread bumps WAKE_SEQ after any change a blocked
+//   call may be waiting for, and notifies only while the guest sleeps.
+
+import { type Arena, H } from './arena.js';
+
+/** Guest side: tell the I/O thread that `slot` has work (data sent, space freed, close). */
+export function markDirty(arena: Arena, slot: number): void {
+  Atomics.or(arena.words, arena.dirtyWord0 + (slot >> 5), 1 << (slot & 31));
+  if (Atomics.compareExchange(arena.words, H.DOORBELL, 0, 1) === 0) {
+    Atomics.notify(arena.words, H.DOORBELL);
+  }
+}
+
+/** I/O side: something a blocked guest call may wait for has changed. */
+export function wakeGuest(arena: Arena): void {
+  Atomics.add(arena.words, H.WAKE_SEQ, 1);
+  if (Atomics.load(arena.words, H.GUEST_SLEEPING) !== 0) Atomics.notify(arena.words, H.WAKE_SEQ);
+}
+
+/** Guest side: the value to pass to sleepUntilWoken, read before checking readiness. */
+export function wakeSeq(arena: Arena): number {
+  return Atomics.load(arena.words, H.WAKE_SEQ);
+}
+
+/**
+ * Guest side: sleeps until WAKE_SEQ moves past `seen` or `timeoutMs` passes
+ * (Infinity = no limit). Reading `seen` before the readiness check closes the
+ * race with a wake-up that lands between the check and the sleep.
+ */
+export function sleepUntilWoken(arena: Arena, seen: number, timeoutMs: number): void {
+  Atomics.store(arena.words, H.GUEST_SLEEPING, 1);
+  Atomics.wait(arena.words, H.WAKE_SEQ, seen, timeoutMs);
+  Atomics.store(arena.words, H.GUEST_SLEEPING, 0);
+}
+
+/**
+ * I/O side: calls `onDirty(slot)` for every slot the guest marked, each time
+ * the doorbell rings, until `stop()` is called.
+ */
+export function watchDoorbell(arena: Arena, onDirty: (slot: number) => void): { stop(): void } {
+  let running = true;
+  const words = arena.words;
+  const drain = () => {
+    Atomics.store(words, H.DOORBELL, 0);
+    const n = arena.dirtyWords;
+    for (let i = 0; i < n; i++) {
+      if (Atomics.load(words, arena.dirtyWord0 + i) === 0) continue;
+      let bits = Atomics.exchange(words, arena.dirtyWord0 + i, 0);
+      while (bits !== 0) {
+        const bit = 31 - Math.clz32(bits & -bits);
+        bits &= bits - 1;
+        onDirty(i * 32 + bit);
+      }
+    }
+  };
+  const loop = async () => {
+    while (running) {
+      const result = Atomics.waitAsync(words, H.DOORBELL, 0);
+      if (result.async) await result.value;
+      if (!running) break;
+      try {
+        drain();
+      } catch (err) {
+        // A handler bug must not silently stop all socket I/O.
+        queueMicrotask(() => { throw err; });
+      }
+    }
+  };
+  void loop();
+  return {
+    stop() {
+      running = false;
+      Atomics.store(words, H.DOORBELL, 1);
+      Atomics.notify(words, H.DOORBELL);
+    },
+  };
+}

@@ -1,0 +1,76 @@
+// Command line of `node host/run.js`: options first, then the module and
+// the guest's own arguments (which are never interpreted as ours).
+
+export interface RunArgs {
+  help: boolean;
+  allowNet: string | true | undefined;
+  dirs: { host: string; guest: string }[];
+  env: string[];
+  trace: boolean;
+  maxSockets: number | undefined;
+  wasm: string | undefined;
+  guestArgs: string[];
+}
+
+export const USAGE = `usage: node host/run.js [options] prog.wasm [args...]
+
+Runs a wasm32-wasi program built with wasock (node host/cc.js), with real
+sockets through Node.
+
+options:
+  --allow-net[=LIST]     widen the network policy; bare: everything. LIST is
+                         HOST_OR_CIDR[:PORT|:LO-HI],... and replaces the
+                         default (loopback only: 127.0.0.0/8 and ::1)
+  --dir HOST[:GUEST]     make host directory HOST visible as GUEST (default:
+                         the same path); loaded into memory at start
+  --env K=V              set an environment variable for the program
+  --trace                print one line per socket call on stderr
+  --max-sockets N        most sockets the program may have open (default 4096)
+  --help                 show this help
+`;
+
+export class UsageError extends Error {}
+
+export function parseRunArgs(argv: string[]): RunArgs {
+  const out: RunArgs = { help: false, allowNet: undefined, dirs: [], env: [], trace: false, maxSockets: undefined, wasm: undefined, guestArgs: [] };
+  let i = 0;
+  const value = (name: string): string => {
+    const v = argv[++i];
+    if (v === undefined) throw new UsageError(`${name} needs a value`);
+    return v;
+  };
+  for (; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      i++;
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') break;
+    if (arg === '--help' || arg === '-h') out.help = true;
+    else if (arg === '--trace') out.trace = true;
+    else if (arg === '--allow-net') out.allowNet = true;
+    else if (arg.startsWith('--allow-net=')) out.allowNet = arg.slice('--allow-net='.length);
+    else if (arg === '--dir' || arg.startsWith('--dir=')) {
+      const spec = arg === '--dir' ? value('--dir') : arg.slice('--dir='.length);
+      const colon = spec.indexOf(':');
+      const host = colon < 0 ? spec : spec.slice(0, colon);
+      const guest = colon < 0 ? spec : spec.slice(colon + 1);
+      if (!host || !guest) throw new UsageError(`--dir ${spec}: expected HOST[:GUEST]`);
+      out.dirs.push({ host, guest });
+    } else if (arg === '--env' || arg.startsWith('--env=')) {
+      const kv = arg === '--env' ? value('--env') : arg.slice('--env='.length);
+      if (!/^[^=]+=/.test(kv)) throw new UsageError(`--env ${kv}: expected K=V`);
+      out.env.push(kv);
+    } else if (arg === '--max-sockets' || arg.startsWith('--max-sockets=')) {
+      const v = arg === '--max-sockets' ? value('--max-sockets') : arg.slice('--max-sockets='.length);
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 65536) throw new UsageError(`--max-sockets ${v}: expected a number from 1 to 65536`);
+      out.maxSockets = n;
+    } else {
+      throw new UsageError(`unknown option ${arg}`);
+    }
+  }
+  out.wasm = argv[i];
+  out.guestArgs = argv.slice(i + 1);
+  return out;
+}

@@ -1,0 +1,75 @@
+// node host/run.js [options] prog.wasm [args…]: runs a wasock guest with
+// real sockets, passing stdio through and exiting with the guest's code.
+
+import { basename } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { parseAllowNet } from '../net/policy.js';
+import { loadGuestModule, LoadError } from './load-module.js';
+import { parseRunArgs, UsageError, USAGE } from './run-args.js';
+import { startNodeGuest } from '../io/node-guest.js';
+
+/** Exit status for a trap, like a native program killed by SIGABRT. */
+const TRAP_EXIT = 134;
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`wasock: ${message}\n`);
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseRunArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) fail(`${err.message}\n${USAGE}`);
+    throw err;
+  }
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (!args.wasm) fail(`no program given\n${USAGE}`);
+  let policy;
+  try {
+    policy = parseAllowNet(args.allowNet);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  for (const d of args.dirs) {
+    if (!existsSync(d.host) || !statSync(d.host).isDirectory()) fail(`--dir ${d.host}: not a directory`);
+  }
+  let module;
+  try {
+    module = await loadGuestModule(args.wasm);
+  } catch (err) {
+    if (err instanceof LoadError) fail(err.message);
+    throw err;
+  }
+  const guest = startNodeGuest({
+    module,
+    args: [basename(args.wasm), ...args.guestArgs],
+    env: args.env,
+    policy,
+    trace: args.trace,
+    dirs: args.dirs,
+    maxSockets: args.maxSockets,
+    stdin: process.stdin,
+    tty: { stdin: !!process.stdin.isTTY, stdout: !!process.stdout.isTTY, stderr: !!process.stderr.isTTY },
+    workerUrl: new URL('./guest-worker.js', import.meta.url),
+  });
+  const interrupt = (signal: NodeJS.Signals, code: number) => {
+    process.on(signal, () => {
+      void guest.kill().then(() => process.exit(code));
+    });
+  };
+  interrupt('SIGINT', 130);
+  interrupt('SIGTERM', 143);
+  const outcome = await guest.outcome;
+  if (outcome.kind === 'trap') {
+    process.stderr.write(`wasock: ${basename(args.wasm)} trapped: ${outcome.message}\n`);
+    process.exit(TRAP_EXIT);
+  }
+  process.exit(outcome.code);
+}
+
+await main();

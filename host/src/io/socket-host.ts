@@ -1,0 +1,504 @@
+// The I/O thread's socket state machine, shared by every backend: it owns the
+// arena's slots, answers the guest's control calls, moves bytes between the
+// rings and the backend's streams and datagram sockets, and keeps the
+// readiness words current. Only the NetBackend differs between Node, the
+// relay and the in-page network.
+
+import { type Arena, S, SF } from '../bridge/arena.js';
+import { Ring } from '../bridge/ring.js';
+import { wakeGuest, watchDoorbell } from '../bridge/signals.js';
+import { type ControlReply, type ControlRequest, writeReply } from '../bridge/control.js';
+import type { DatagramSocket, Listener, NetBackend, Stream } from '../net/backend.js';
+import { NetError } from '../net/backend.js';
+import type { SockAddr } from '../net/addr.js';
+import { E } from '../abi/errno.js';
+import { encodeDatagramHeader, decodeDatagramHeader, DGRAM_HEADER_BYTES } from './datagram-record.js';
+
+/** Bytes the backend may hold unsent before the send ring stops draining. */
+const TRANSPORT_HIGH_WATER = 256 * 1024;
+
+type Kind = 'stream' | 'dgram';
+
+interface HostSocket {
+  slot: number;
+  kind: Kind;
+  family: 4 | 6;
+  /** Address an implicit bind uses (0.0.0.0 narrowed to loopback by policy). */
+  anyAddr: string;
+  rx: Ring;
+  tx: Ring;
+  // stream state
+  stream?: Stream;
+  listener?: Listener;
+  acceptQueue: HostSocket[];
+  /** Received bytes that did not fit in the ring; the stream is paused meanwhile. */
+  overflow: Uint8Array[];
+  eofPending: boolean;
+  readShut: boolean;
+  writeShut: boolean;
+  waitingDrain: boolean;
+  /** The guest closed its fd: flush the send ring, then end and free the slot. */
+  closing: boolean;
+  linger0: boolean;
+  noDelay: boolean;
+  keepAlive: boolean;
+  ipv6Only: boolean;
+  reusePort: boolean;
+  reuseAddr: boolean;
+  // datagram state
+  udp?: DatagramSocket;
+  udpBinding?: Promise<DatagramSocket>;
+  peer?: SockAddr;
+  broadcast: boolean;
+  ttl: number;
+}
+
+export interface SocketHostOptions {
+  arena: Arena;
+  backend: NetBackend;
+  /** Called once for slot 0 when the guest first wants stdin. */
+  onStdinWanted?: () => void;
+  /** Called when slot 0 (stdin) has room again after a pause. */
+  onStdinDrained?: () => void;
+}
+
+export class SocketHost {
+  private readonly arena: Arena;
+  private readonly backend: NetBackend;
+  private readonly sockets = new Map<number, HostSocket>();
+  private readonly inUse: Uint8Array;
+  private nextFree = 1;
+  private readonly doorbell: { stop(): void };
+  private stdinWanted = false;
+
+  constructor(private readonly options: SocketHostOptions) {
+    this.arena = options.arena;
+    this.backend = options.backend;
+    this.inUse = new Uint8Array(this.arena.maxSockets + 1);
+    this.inUse[0] = 1;
+    this.doorbell = watchDoorbell(this.arena, (slot) => this.onDirty(slot));
+  }
+
+  /** Handles one control request and publishes its reply. */
+  async handle(request: ControlRequest): Promise<void> {
+    let reply: ControlReply;
+    try {
+      reply = await this.dispatch(request.op, request.args);
+    } catch (err) {
+      reply = { errno: err instanceof NetError ? err.errno : E.IO, message: String((err as Error)?.message ?? err) };
+    }
+    writeReply(this.arena, request.id, reply);
+  }
+
+  /** Closes every socket (the guest exited or trapped): peers see EOF, ports are freed. */
+  shutdown(): void {
+    this.doorbell.stop();
+    for (const sock of [...this.sockets.values()]) this.release(sock, false);
+  }
+
+  get openSockets(): number {
+    return this.sockets.size;
+  }
+
+  private dispatch(op: string, args: Record<string, unknown>): Promise<ControlReply> | ControlReply {
+    switch (op) {
+      case 'open': return this.open(args.kind as Kind, args.family as 4 | 6, args.anyAddr as string);
+      case 'bind': return this.bind(this.get(args.slot), args.addr as SockAddr);
+      case 'listen': return this.listen(this.get(args.slot), args.backlog as number);
+      case 'accept': return this.accept(this.get(args.slot));
+      case 'connect': return this.connect(this.get(args.slot), args.addr as SockAddr, args.nonblocking === true);
+      case 'close': return this.close(this.get(args.slot));
+      case 'shutdown': return this.shutdownSocket(this.get(args.slot), args.how as number);
+      case 'sockname': return this.sockname(this.get(args.slot));
+      case 'setopt': return this.setopt(this.get(args.slot), args.name as string, args.value as number);
+      case 'resolve': return this.resolve(args.host as string, args.family as 0 | 4 | 6);
+      default: return { errno: E.NOSYS };
+    }
+  }
+
+  private get(slot: unknown): HostSocket {
+    const sock = typeof slot === 'number' ? this.sockets.get(slot) : undefined;
+    if (!sock || sock.closing) throw new NetError(E.BADF);
+    return sock;
+  }
+
+  // --- slots ------------------------------------------------------------
+
+  private allocate(kind: Kind, family: 4 | 6, anyAddr: string): HostSocket | null {
+    const max = this.arena.maxSockets;
+    for (let i = 0; i < max; i++) {
+      const slot = ((this.nextFree - 1 + i) % max) + 1;
+      if (this.inUse[slot]) continue;
+      this.inUse[slot] = 1;
+      this.nextFree = slot + 1;
+      this.arena.resetSlot(slot);
+      const sock: HostSocket = {
+        slot, kind, family, anyAddr,
+        rx: new Ring(this.arena, slot, 'rx'),
+        tx: new Ring(this.arena, slot, 'tx'),
+        acceptQueue: [], overflow: [], eofPending: false, readShut: false, writeShut: false,
+        waitingDrain: false, closing: false, linger0: false, noDelay: false, keepAlive: false,
+        ipv6Only: false, reusePort: false, reuseAddr: false, broadcast: false, ttl: 64,
+      };
+      this.sockets.set(slot, sock);
+      return sock;
+    }
+    return null;
+  }
+
+  /** Frees the slot; `graceful` ends a stream with FIN, otherwise it is destroyed. */
+  private release(sock: HostSocket, graceful: boolean): void {
+    if (!this.sockets.has(sock.slot)) return;
+    this.sockets.delete(sock.slot);
+    if (sock.stream) {
+      if (graceful && !sock.linger0) sock.stream.end();
+      else sock.stream.destroy();
+    }
+    sock.listener?.close();
+    for (const pending of sock.acceptQueue) this.release(pending, false);
+    sock.acceptQueue = [];
+    sock.udp?.close();
+    void sock.udpBinding?.then((udp) => udp.close(), () => {});
+    this.inUse[sock.slot] = 0;
+    if (sock.slot < this.nextFree) this.nextFree = sock.slot;
+  }
+
+  // --- control operations ----------------------------------------------
+
+  private open(kind: Kind, family: 4 | 6, anyAddr: string): ControlReply {
+    const sock = this.allocate(kind, family, anyAddr);
+    if (!sock) return { errno: E.MFILE };
+    if (kind === 'stream') this.arena.setFlags(sock.slot, 0);
+    return { errno: 0, slot: sock.slot };
+  }
+
+  private async bind(sock: HostSocket, addr: SockAddr): Promise<ControlReply> {
+    if (sock.listener || sock.stream || sock.udp || sock.udpBinding) return { errno: E.INVAL };
+    if (sock.kind === 'dgram') {
+      const udp = await this.bindDatagram(sock, addr);
+      return { errno: 0, local: udp.local };
+    }
+    // TCP: node:net cannot bind without listening, so a stream socket starts
+    // listening at bind(); connections that arrive before listen() wait in
+    // the accept queue. This reports EADDRINUSE at bind(), as natively.
+    const listener = await this.backend.listen(addr, { backlog: 511, ipv6Only: sock.ipv6Only, reusePort: sock.reusePort }, (stream) => this.onIncoming(sock, stream));
+    if (!this.sockets.has(sock.slot)) {
+      listener.close();
+      return { errno: E.BADF };
+    }
+    sock.listener = listener;
+    return { errno: 0, local: listener.local };
+  }
+
+  private async listen(sock: HostSocket, _backlog: number): Promise<ControlReply> {
+    if (sock.kind !== 'stream') return { errno: E.NOTSUP };
+    if (sock.stream) return { errno: E.INVAL };
+    if (!sock.listener) {
+      const reply = await this.bind(sock, { family: sock.family, ip: sock.anyAddr, port: 0 });
+      if (reply.errno !== 0) return reply;
+    }
+    this.arena.setFlags(sock.slot, SF.LISTENING);
+    return { errno: 0, local: sock.listener!.local };
+  }
+
+  private onIncoming(listenerSock: HostSocket, stream: Stream): void {
+    const sock = this.sockets.get(listenerSock.slot) === listenerSock ? this.allocate('stream', stream.local.family, listenerSock.anyAddr) : null;
+    if (!sock) {
+      stream.destroy();
+      return;
+    }
+    this.attachStream(sock, stream);
+    listenerSock.acceptQueue.push(sock);
+    this.arena.store(listenerSock.slot, S.ACCEPT_COUNT, listenerSock.acceptQueue.length);
+    wakeGuest(this.arena);
+  }
+
+  private accept(sock: HostSocket): ControlReply {
+    if (!sock.listener) return { errno: E.INVAL };
+    const next = sock.acceptQueue.shift();
+    this.arena.store(sock.slot, S.ACCEPT_COUNT, sock.acceptQueue.length);
+    if (!next) return { errno: E.AGAIN };
+    if (sock.noDelay) next.stream?.setNoDelay(true);
+    return { errno: 0, slot: next.slot, local: next.stream!.local, remote: next.stream!.remote };
+  }
+
+  private async connect(sock: HostSocket, to: SockAddr, nonblocking: boolean): Promise<ControlReply> {
+    if (sock.kind === 'dgram') {
+      const udp = sock.udp ?? (await this.bindDatagram(sock, { family: sock.family, ip: sock.anyAddr, port: 0 }));
+      sock.peer = to;
+      this.arena.setFlags(sock.slot, SF.CONNECTED);
+      return { errno: 0, local: udp.local };
+    }
+    const flags = this.arena.flags(sock.slot);
+    if (flags & SF.CONNECTED) return { errno: E.ISCONN };
+    if (flags & SF.CONNECTING) return { errno: E.ALREADY };
+    if (flags & SF.LISTENING) return { errno: E.INVAL };
+    // A bound-but-not-listening socket connects from its bound address.
+    let from: SockAddr | null = null;
+    if (sock.listener) {
+      from = sock.listener.local;
+      sock.listener.close();
+      sock.listener = undefined;
+    }
+    const attempt = this.backend.connect(to, from);
+    this.arena.setFlags(sock.slot, SF.CONNECTING);
+    const finish = (stream: Stream | null, errno: number) => {
+      this.arena.clearFlags(sock.slot, SF.CONNECTING);
+      if (!this.sockets.has(sock.slot) || sock.closing) {
+        stream?.destroy();
+        return;
+      }
+      if (stream) {
+        this.attachStream(sock, stream);
+        if (sock.noDelay) stream.setNoDelay(true);
+        if (sock.keepAlive) stream.setKeepAlive(true);
+      } else {
+        this.arena.store(sock.slot, S.ERROR, errno);
+        this.arena.setFlags(sock.slot, SF.HANGUP | SF.TX_CLOSED | SF.RX_EOF);
+      }
+      wakeGuest(this.arena);
+    };
+    const settled = attempt.then(
+      (stream) => { finish(stream, 0); return { errno: 0, local: stream.local, remote: stream.remote }; },
+      (err: unknown) => { const errno = err instanceof NetError ? err.errno : E.IO; finish(null, errno); return { errno }; },
+    );
+    if (nonblocking) return { errno: E.INPROGRESS };
+    const reply = await settled;
+    if (reply.errno !== 0) {
+      // A blocking connect reports the error itself; it is not also pending.
+      this.arena.store(sock.slot, S.ERROR, 0);
+    }
+    return reply;
+  }
+
+  private close(sock: HostSocket): ControlReply {
+    sock.closing = true;
+    if (sock.stream && !sock.linger0) {
+      // Data the guest wrote before close() still goes out, then FIN.
+      this.flushSend(sock);
+      if (sock.tx.used() === 0) this.release(sock, true);
+    } else if (sock.kind === 'dgram') {
+      this.flushDatagrams(sock);
+      this.release(sock, true);
+    } else {
+      this.release(sock, !sock.linger0);
+    }
+    return { errno: 0 };
+  }
+
+  private shutdownSocket(sock: HostSocket, how: number): ControlReply {
+    if (sock.kind === 'stream' && !sock.stream) return { errno: E.NOTCONN };
+    if (how & 1) {
+      sock.readShut = true;
+      sock.overflow = [];
+      this.arena.setFlags(sock.slot, SF.RX_EOF);
+    }
+    if (how & 2) {
+      sock.writeShut = true;
+      this.arena.setFlags(sock.slot, SF.TX_CLOSED);
+      this.flushSend(sock);
+    }
+    wakeGuest(this.arena);
+    return { errno: 0 };
+  }
+
+  private async sockname(sock: HostSocket): Promise<ControlReply> {
+    if (sock.udpBinding) await sock.udpBinding.catch(() => undefined);
+    const local = sock.stream?.local ?? sock.listener?.local ?? sock.udp?.local;
+    return local ? { errno: 0, local } : { errno: 0, local: { family: sock.family, ip: sock.family === 6 ? '::' : '0.0.0.0', port: 0 } };
+  }
+
+  private setopt(sock: HostSocket, name: string, value: number): ControlReply {
+    const on = value !== 0;
+    switch (name) {
+      case 'tcp_no_delay': sock.noDelay = on; sock.stream?.setNoDelay(on); break;
+      case 'keep_alive': sock.keepAlive = on; sock.stream?.setKeepAlive(on); break;
+      case 'broadcast': sock.broadcast = on; sock.udp?.setBroadcast(on); break;
+      case 'ip_ttl': sock.ttl = value; sock.udp?.setTTL(value); break;
+      case 'ipv6_only': sock.ipv6Only = on; break;
+      case 'reuse_port': sock.reusePort = on; break;
+      case 'reuse_addr': sock.reuseAddr = on; break;
+      case 'linger0': sock.linger0 = on; break;
+      default: return { errno: E.NOPROTOOPT };
+    }
+    return { errno: 0 };
+  }
+
+  private async resolve(host: string, family: 0 | 4 | 6): Promise<ControlReply> {
+    const addrs = await this.backend.resolve(host, family);
+    return { errno: 0, addrs };
+  }
+
+  // --- data path ---------------------------------------------------------
+
+  private attachStream(sock: HostSocket, stream: Stream): void {
+    sock.stream = stream;
+    this.arena.setFlags(sock.slot, SF.CONNECTED);
+    stream.attach({
+      data: (chunk) => this.onStreamData(sock, chunk),
+      end: () => {
+        if (sock.overflow.length > 0) sock.eofPending = true;
+        else this.arena.setFlags(sock.slot, SF.RX_EOF);
+        wakeGuest(this.arena);
+      },
+      error: (errno) => {
+        if (sock.closing) {
+          this.release(sock, false);
+          return;
+        }
+        this.arena.store(sock.slot, S.ERROR, errno);
+        this.arena.setFlags(sock.slot, SF.TX_CLOSED | SF.HANGUP | (sock.overflow.length === 0 ? SF.RX_EOF : 0));
+        if (sock.overflow.length > 0) sock.eofPending = true;
+        wakeGuest(this.arena);
+      },
+      drain: () => {
+        sock.waitingDrain = false;
+        this.onDirty(sock.slot);
+      },
+    });
+  }
+
+  private onStreamData(sock: HostSocket, chunk: Uint8Array): void {
+    if (sock.readShut || sock.closing) return;
+    if (sock.overflow.length === 0) {
+      const n = sock.rx.write(chunk);
+      if (n === chunk.length) {
+        wakeGuest(this.arena);
+        return;
+      }
+      chunk = chunk.subarray(n);
+    }
+    // The ring is full: keep the rest and stop reading from the network, so
+    // memory stays bounded however fast the peer sends (backpressure).
+    sock.overflow.push(chunk);
+    sock.stream?.pause();
+    this.arena.setFlags(sock.slot, SF.RX_PAUSED);
+    wakeGuest(this.arena);
+  }
+
+  /** The guest touched `slot`: it sent data, consumed from a paused ring, or closed. */
+  private onDirty(slot: number): void {
+    if (slot === 0) {
+      if (!this.stdinWanted) {
+        this.stdinWanted = true;
+        this.options.onStdinWanted?.();
+      } else {
+        this.options.onStdinDrained?.();
+      }
+      return;
+    }
+    const sock = this.sockets.get(slot);
+    if (!sock) return;
+    if (sock.kind === 'dgram') {
+      this.flushDatagrams(sock);
+      return;
+    }
+    this.refillReceive(sock);
+    this.flushSend(sock);
+    if (sock.closing && sock.tx.used() === 0) this.release(sock, true);
+  }
+
+  private refillReceive(sock: HostSocket): void {
+    if (sock.overflow.length === 0) return;
+    let moved = false;
+    while (sock.overflow.length > 0) {
+      const chunk = sock.overflow[0];
+      const n = sock.rx.write(chunk);
+      if (n > 0) moved = true;
+      if (n < chunk.length) {
+        sock.overflow[0] = chunk.subarray(n);
+        break;
+      }
+      sock.overflow.shift();
+    }
+    if (sock.overflow.length === 0) {
+      this.arena.clearFlags(sock.slot, SF.RX_PAUSED);
+      if (sock.eofPending) this.arena.setFlags(sock.slot, SF.RX_EOF);
+      else sock.stream?.resume();
+    }
+    if (moved) wakeGuest(this.arena);
+  }
+
+  /** Moves the send ring into the stream until the transport pushes back. */
+  private flushSend(sock: HostSocket): void {
+    const stream = sock.stream;
+    if (stream && !sock.waitingDrain) {
+      let freed = false;
+      for (;;) {
+        const n = sock.tx.used();
+        if (n === 0) break;
+        const chunk = new Uint8Array(n);
+        sock.tx.peek(0, chunk);
+        sock.tx.release(n);
+        freed = true;
+        if (!stream.write(chunk)) {
+          sock.waitingDrain = true;
+          break;
+        }
+      }
+      if (freed) wakeGuest(this.arena);
+    }
+    if (sock.writeShut && sock.tx.used() === 0 && stream && !sock.closing) stream.end();
+  }
+
+  private bindDatagram(sock: HostSocket, at: SockAddr): Promise<DatagramSocket> {
+    if (sock.udp) return Promise.resolve(sock.udp);
+    if (!sock.udpBinding) {
+      sock.udpBinding = this.backend
+        .bindDatagram(at, { ipv6Only: sock.ipv6Only, reuseAddr: sock.reuseAddr }, (data, from) => this.onDatagram(sock, data, from))
+        .then((udp) => {
+          sock.udpBinding = undefined;
+          if (!this.sockets.has(sock.slot)) {
+            udp.close();
+            throw new NetError(E.BADF);
+          }
+          sock.udp = udp;
+          if (sock.broadcast) udp.setBroadcast(true);
+          if (sock.ttl !== 64) udp.setTTL(sock.ttl);
+          this.flushDatagrams(sock);
+          return udp;
+        }, (err) => {
+          sock.udpBinding = undefined;
+          throw err;
+        });
+    }
+    return sock.udpBinding;
+  }
+
+  private onDatagram(sock: HostSocket, data: Uint8Array, from: SockAddr): void {
+    if (sock.closing || sock.readShut) return;
+    if (sock.peer && (sock.peer.port !== from.port || sock.peer.ip !== from.ip)) return;
+    if (sock.rx.free() < DGRAM_HEADER_BYTES + data.length) {
+      // Like a full socket buffer in a kernel: the datagram is dropped.
+      Atomics.add(this.arena.words, this.arena.slotWord(sock.slot, S.RX_DROPS), 1);
+      return;
+    }
+    sock.rx.stage(0, encodeDatagramHeader(data.length, from));
+    sock.rx.stage(DGRAM_HEADER_BYTES, data);
+    sock.rx.commit(DGRAM_HEADER_BYTES + data.length);
+    wakeGuest(this.arena);
+  }
+
+  /** Sends every complete datagram record in the send ring. */
+  private flushDatagrams(sock: HostSocket): void {
+    if (!sock.udp) {
+      if (sock.tx.used() > 0 && !sock.udpBinding && !sock.closing) {
+        void this.bindDatagram(sock, { family: sock.family, ip: sock.anyAddr, port: 0 }).catch(() => {});
+      }
+      return;
+    }
+    const header = new Uint8Array(DGRAM_HEADER_BYTES);
+    let sent = false;
+    while (sock.tx.used() >= DGRAM_HEADER_BYTES) {
+      sock.tx.peek(0, header);
+      const { length, addr } = decodeDatagramHeader(header);
+      const payload = new Uint8Array(length);
+      sock.tx.peek(DGRAM_HEADER_BYTES, payload);
+      sock.tx.release(DGRAM_HEADER_BYTES + length);
+      sent = true;
+      if (addr) sock.udp.send(payload, addr);
+    }
+    if (sent) wakeGuest(this.arena);
+  }
+}
+

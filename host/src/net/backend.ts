@@ -1,0 +1,71 @@
+// The I/O thread's view of a network: what the socket state machine
+// (io/socket-host.ts) needs from a transport. Three implementations share it:
+// node (node:net, node:dgram, node:dns), relay (a WebSocket to the wasock
+// relay) and virtual (an in-memory network). Errors are WASI errnos.
+
+import type { SockAddr } from './addr.js';
+
+/** Callbacks a stream delivers to its owner. */
+export interface StreamHandlers {
+  data(chunk: Uint8Array): void;
+  /** The peer finished sending (FIN). */
+  end(): void;
+  /** The stream failed (reset, timeout…); `close` follows. */
+  error(errno: number): void;
+  /** The transport can take more writes after write() returned false. */
+  drain(): void;
+}
+
+/** One connected TCP stream. */
+export interface Stream {
+  readonly local: SockAddr;
+  readonly remote: SockAddr;
+  /** Must be called before any data is delivered (synchronously after creation). */
+  attach(handlers: StreamHandlers): void;
+  /** Queues bytes; false when the caller should wait for `drain`. The data is not retained after the call returns false or true—implementations copy or take ownership. */
+  write(data: Uint8Array): boolean;
+  /** Sends FIN after queued data. */
+  end(): void;
+  /** Drops the connection at once (RST where the transport can). */
+  destroy(): void;
+  pause(): void;
+  resume(): void;
+  setNoDelay(on: boolean): void;
+  setKeepAlive(on: boolean): void;
+}
+
+export interface Listener {
+  readonly local: SockAddr;
+  close(): void;
+}
+
+export interface DatagramSocket {
+  readonly local: SockAddr;
+  send(data: Uint8Array, to: SockAddr): void;
+  setBroadcast(on: boolean): void;
+  setTTL(ttl: number): void;
+  close(): void;
+}
+
+export interface ListenOptions {
+  backlog: number;
+  ipv6Only: boolean;
+  reusePort: boolean;
+}
+
+export interface NetBackend {
+  /** Resolves with the stream once connected; rejects with an errno. */
+  connect(to: SockAddr, from: SockAddr | null): Promise<Stream>;
+  /** Binds and listens; every accepted connection goes to `onConnection`. */
+  listen(at: SockAddr, options: ListenOptions, onConnection: (stream: Stream) => void): Promise<Listener>;
+  bindDatagram(at: SockAddr, options: { ipv6Only: boolean; reuseAddr: boolean }, onMessage: (data: Uint8Array, from: SockAddr) => void): Promise<DatagramSocket>;
+  /** Host name → addresses (family 0 = both). */
+  resolve(host: string, family: 0 | 4 | 6): Promise<SockAddr[]>;
+}
+
+/** A rejected promise's reason in this interface: a WASI errno. */
+export class NetError extends Error {
+  constructor(readonly errno: number, message?: string) {
+    super(message ?? `errno ${errno}`);
+  }
+}

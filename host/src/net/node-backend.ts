@@ -1,0 +1,158 @@
+// The node backend: real sockets through node:net, node:dgram and node:dns.
+
+import net from 'node:net';
+import dgram from 'node:dgram';
+import dns from 'node:dns';
+import type { DatagramSocket, ListenOptions, Listener, NetBackend, Stream, StreamHandlers } from './backend.js';
+import { NetError } from './backend.js';
+import type { SockAddr } from './addr.js';
+import { E, errnoFromNodeError } from '../abi/errno.js';
+
+function sockAddr(ip: string | undefined, port: number | undefined): SockAddr {
+  const text = ip ?? '0.0.0.0';
+  return { family: net.isIPv6(text) ? 6 : 4, ip: text, port: port ?? 0 };
+}
+
+class NodeStream implements Stream {
+  readonly local: SockAddr;
+  readonly remote: SockAddr;
+
+  constructor(private readonly socket: net.Socket) {
+    this.local = sockAddr(socket.localAddress, socket.localPort);
+    this.remote = sockAddr(socket.remoteAddress, socket.remotePort);
+  }
+
+  attach(h: StreamHandlers): void {
+    const socket = this.socket;
+    socket.on('data', (chunk: Buffer) => h.data(chunk));
+    socket.on('end', () => h.end());
+    socket.on('error', (err) => h.error(errnoFromNodeError(err)));
+    socket.on('drain', () => h.drain());
+  }
+
+  write(data: Uint8Array): boolean {
+    return this.socket.write(data);
+  }
+
+  end(): void {
+    this.socket.end();
+  }
+
+  destroy(): void {
+    if (!this.socket.destroyed) this.socket.resetAndDestroy();
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
+  setNoDelay(on: boolean): void {
+    this.socket.setNoDelay(on);
+  }
+
+  setKeepAlive(on: boolean): void {
+    this.socket.setKeepAlive(on);
+  }
+}
+
+class NodeDatagram implements DatagramSocket {
+  constructor(private readonly socket: dgram.Socket, readonly local: SockAddr) {}
+
+  send(data: Uint8Array, to: SockAddr): void {
+    // Send errors (unreachable, too big) surface asynchronously; like an
+    // unconnected UDP socket on Linux, the sender is not told.
+    this.socket.send(data, to.port, to.ip, () => {});
+  }
+
+  setBroadcast(on: boolean): void {
+    this.socket.setBroadcast(on);
+  }
+
+  setTTL(ttl: number): void {
+    this.socket.setTTL(ttl);
+  }
+
+  close(): void {
+    try {
+      this.socket.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+export class NodeBackend implements NetBackend {
+  connect(to: SockAddr, from: SockAddr | null): Promise<Stream> {
+    return new Promise((resolve, reject) => {
+      const socket = net.connect({
+        host: to.ip,
+        port: to.port,
+        family: to.family,
+        localAddress: from?.ip,
+        localPort: from?.port || undefined,
+        noDelay: false,
+      });
+      const fail = (err: Error) => reject(new NetError(errnoFromNodeError(err), err.message));
+      socket.once('error', fail);
+      socket.once('connect', () => {
+        socket.off('error', fail);
+        // Flowing mode starts when the owner attaches its data handler.
+        resolve(new NodeStream(socket));
+      });
+    });
+  }
+
+  listen(at: SockAddr, options: ListenOptions, onConnection: (stream: Stream) => void): Promise<Listener> {
+    return new Promise((resolve, reject) => {
+      const server = net.createServer({ pauseOnConnect: false, noDelay: false });
+      server.on('connection', (socket) => {
+        // A connection reset before accept() can emit 'error' with nobody listening yet.
+        socket.on('error', () => {});
+        if (socket.remoteAddress === undefined) {
+          socket.destroy();
+          return;
+        }
+        onConnection(new NodeStream(socket));
+      });
+      server.once('error', (err) => reject(new NetError(errnoFromNodeError(err), err.message)));
+      server.listen({ host: at.ip, port: at.port, backlog: options.backlog, ipv6Only: options.ipv6Only, reusePort: options.reusePort, exclusive: true }, () => {
+        server.removeAllListeners('error');
+        server.on('error', () => {});
+        const address = server.address() as net.AddressInfo;
+        resolve({
+          local: sockAddr(address.address, address.port),
+          close: () => server.close(),
+        });
+      });
+    });
+  }
+
+  bindDatagram(at: SockAddr, options: { ipv6Only: boolean; reuseAddr: boolean }, onMessage: (data: Uint8Array, from: SockAddr) => void): Promise<DatagramSocket> {
+    return new Promise((resolve, reject) => {
+      const socket = dgram.createSocket({ type: at.family === 6 ? 'udp6' : 'udp4', reuseAddr: options.reuseAddr, ipv6Only: options.ipv6Only });
+      socket.once('error', (err) => reject(new NetError(errnoFromNodeError(err), err.message)));
+      socket.on('message', (msg, rinfo) => onMessage(msg, sockAddr(rinfo.address, rinfo.port)));
+      socket.bind({ address: at.ip, port: at.port, exclusive: true }, () => {
+        socket.removeAllListeners('error');
+        socket.on('error', () => {});
+        const address = socket.address();
+        resolve(new NodeDatagram(socket, sockAddr(address.address, address.port)));
+      });
+    });
+  }
+
+  async resolve(host: string, family: 0 | 4 | 6): Promise<SockAddr[]> {
+    try {
+      const found = await dns.promises.lookup(host, { all: true, family, verbatim: true });
+      return found.map((a) => ({ family: a.family === 6 ? 6 : 4, ip: a.address, port: 0 }));
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'ENOTFOUND' || code === 'ENODATA') throw new NetError(E.NOENT, `unknown host ${host}`);
+      throw new NetError(errnoFromNodeError(err));
+    }
+  }
+}

@@ -1,0 +1,102 @@
+// Checked access to the guest's linear memory. Every pointer and length from
+// the guest is validated here; a bad one becomes EFAULT (or EINVAL for
+// absurd counts), never a host exception.
+
+import { E } from '../abi/errno.js';
+import { IOVEC } from '../abi/wasi.js';
+
+/** Thrown inside import implementations; the import wrapper turns it into its errno. */
+export class GuestError extends Error {
+  constructor(readonly errno: number) {
+    super(`errno ${errno}`);
+  }
+}
+
+/** Linux's IOV_MAX: more iovecs than this is EINVAL, as natively. */
+export const IOV_MAX = 1024;
+
+export class GuestMemory {
+  constructor(private readonly memory: () => WebAssembly.Memory) {}
+
+  /** A fresh view: memory.grow() replaces the underlying buffer. */
+  view(): DataView {
+    return new DataView(this.memory().buffer);
+  }
+
+  check(ptr: number, len: number): void {
+    const size = this.memory().buffer.byteLength;
+    const start = ptr >>> 0;
+    const length = len >>> 0;
+    if (start + length > size) throw new GuestError(E.FAULT);
+  }
+
+  /** A view of guest bytes [ptr, ptr+len) after a bounds check. */
+  bytes(ptr: number, len: number): Uint8Array {
+    this.check(ptr, len);
+    return new Uint8Array(this.memory().buffer, ptr >>> 0, len >>> 0);
+  }
+
+  /** Reads an iovec/ciovec array into views of guest memory. */
+  iovecs(ptr: number, count: number): Uint8Array[] {
+    const n = count >>> 0;
+    if (n > IOV_MAX) throw new GuestError(E.INVAL);
+    this.check(ptr, n * IOVEC.size);
+    const view = this.view();
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < n; i++) {
+      const base = (ptr >>> 0) + i * IOVEC.size;
+      out.push(this.bytes(view.getUint32(base + IOVEC.buf, true), view.getUint32(base + IOVEC.len, true)));
+    }
+    return out;
+  }
+
+  /** A NUL-terminated string starting at ptr (at most `max` bytes). */
+  cString(ptr: number, max = 4096): string {
+    const size = this.memory().buffer.byteLength;
+    const start = ptr >>> 0;
+    if (start >= size) throw new GuestError(E.FAULT);
+    const all = new Uint8Array(this.memory().buffer);
+    const limit = Math.min(size, start + max);
+    let end = start;
+    while (end < limit && all[end] !== 0) end++;
+    if (end === limit) throw new GuestError(end === size ? E.FAULT : E.NAMETOOLONG);
+    return new TextDecoder().decode(all.slice(start, end));
+  }
+
+  u8(ptr: number, value: number): void {
+    this.check(ptr, 1);
+    this.view().setUint8(ptr >>> 0, value);
+  }
+
+  u32(ptr: number, value: number): void {
+    this.check(ptr, 4);
+    this.view().setUint32(ptr >>> 0, value >>> 0, true);
+  }
+
+  i32(ptr: number, value: number): void {
+    this.check(ptr, 4);
+    this.view().setInt32(ptr >>> 0, value, true);
+  }
+
+  u16(ptr: number, value: number): void {
+    this.check(ptr, 2);
+    this.view().setUint16(ptr >>> 0, value, true);
+  }
+
+  u64(ptr: number, value: bigint): void {
+    this.check(ptr, 8);
+    this.view().setBigUint64(ptr >>> 0, value, true);
+  }
+
+  readU32(ptr: number): number {
+    this.check(ptr, 4);
+    return this.view().getUint32(ptr >>> 0, true);
+  }
+}
+
+/** Sum of the lengths of a list of buffers. */
+export function totalLength(buffers: Uint8Array[]): number {
+  let total = 0;
+  for (const b of buffers) total += b.length;
+  return total;
+}

@@ -1,0 +1,69 @@
+// Runs one guest module in the current (worker) thread: the part of the host
+// that is the same in Node and in the browser. The embedder supplies how
+// output, trace lines and control messages leave the worker.
+
+import { WASI, WASIProcExit, type Fd } from '@bjorn3/browser_wasi_shim';
+import { Arena } from '../bridge/arena.js';
+import { ControlClient, type MessageTarget } from '../bridge/control.js';
+import { NetPolicy } from '../net/policy.js';
+import { GuestMemory } from './guest-memory.js';
+import { guestImports, IMPORT_MODULE } from './guest-imports.js';
+import { OutputFd, StdinFd } from './stdio.js';
+import type { SocketContext } from './socket-imports.js';
+import type { TraceSink } from './trace.js';
+
+/** What the I/O thread sends a new worker (structured-clonable). */
+export interface GuestInit {
+  module: WebAssembly.Module;
+  /** argv, including argv[0]. */
+  args: string[];
+  env: string[];
+  arena: SharedArrayBuffer;
+  policy: unknown;
+  trace: boolean;
+  tty: { stdin: boolean; stdout: boolean; stderr: boolean };
+}
+
+export interface GuestEmbedder {
+  port: MessageTarget;
+  write(fd: 1 | 2, bytes: Uint8Array): void;
+  trace: TraceSink | null;
+  /** One line for a denied network operation. */
+  deny(line: string): void;
+  /** Preopened directories, fds 3.. (Node: from --dir). */
+  preopens: Fd[];
+}
+
+export type GuestOutcome = { kind: 'exit'; code: number } | { kind: 'trap'; message: string };
+
+export function runGuest(init: GuestInit, embedder: GuestEmbedder): GuestOutcome {
+  const arena = new Arena(init.arena);
+  const control = new ControlClient(arena, embedder.port);
+  const fds: Fd[] = [
+    new StdinFd(arena, init.tty.stdin),
+    new OutputFd((b) => embedder.write(1, b), init.tty.stdout),
+    new OutputFd((b) => embedder.write(2, b), init.tty.stderr),
+    ...embedder.preopens,
+  ];
+  const wasi = new WASI(init.args, init.env, fds, { debug: false });
+  let memory: WebAssembly.Memory | null = null;
+  const ctx: SocketContext = {
+    arena,
+    control,
+    mem: new GuestMemory(() => memory!),
+    fds: wasi.fds as (Fd | undefined)[],
+    policy: NetPolicy.fromJSON(init.policy),
+    deny: embedder.deny,
+    trace: embedder.trace,
+    started: performance.now(),
+  };
+  const instance = new WebAssembly.Instance(init.module, { [IMPORT_MODULE]: guestImports(wasi, ctx) as WebAssembly.ModuleImports });
+  memory = instance.exports.memory as WebAssembly.Memory;
+  try {
+    const code = wasi.start(instance as unknown as { exports: { memory: WebAssembly.Memory; _start: () => unknown } });
+    return { kind: 'exit', code };
+  } catch (err) {
+    if (err instanceof WASIProcExit) return { kind: 'exit', code: err.code };
+    return { kind: 'trap', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+  }
+}

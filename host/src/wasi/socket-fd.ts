@@ -1,0 +1,310 @@
+// A socket as the guest sees it: a WASI fd (an Fd in browser_wasi_shim's
+// table) backed by an arena slot. The blocking data calls live here: they
+// copy between guest memory and the slot's rings, and sleep only when a ring
+// is empty (receive) or full (send).
+
+import { Fd, wasi as shimWasi } from '@bjorn3/browser_wasi_shim';
+import type { Arena } from '../bridge/arena.js';
+import { S, SF } from '../bridge/arena.js';
+import { Ring } from '../bridge/ring.js';
+import { markDirty } from '../bridge/signals.js';
+import type { ControlClient, ControlReply } from '../bridge/control.js';
+import { E } from '../abi/errno.js';
+import { FDFLAGS, FILETYPE, RIGHTS_SOCKET, RIFLAGS } from '../abi/wasi.js';
+import type { SockType } from '../abi/sock.js';
+import type { SockAddr } from '../net/addr.js';
+import { DGRAM_HEADER_BYTES, encodeDatagramHeader } from '../io/datagram-record.js';
+import { blockUntil, TIMED_OUT, timeoutMs } from './blocking.js';
+import { GuestError, totalLength } from './guest-memory.js';
+
+/** The largest UDP payload over IPv4, as Linux enforces it. */
+const MAX_DATAGRAM = 65507;
+
+/** Result of a data call: bytes moved, or an errno. */
+export interface IoResult {
+  errno: number;
+  n: number;
+  truncated?: boolean;
+  /** Datagram source as raw ABI addr bytes. */
+  from?: Uint8Array;
+}
+
+export interface SocketOptions {
+  reuseAddr: boolean;
+  reusePort: boolean;
+  keepAlive: boolean;
+  noDelay: boolean;
+  broadcast: boolean;
+  ipv6Only: boolean;
+  recvBufSize: number;
+  sendBufSize: number;
+  ttl: number;
+  linger: { on: boolean; seconds: number };
+  recvTimeoutUs: bigint;
+  sendTimeoutUs: bigint;
+}
+
+export class SocketFd extends Fd {
+  readonly rx: Ring;
+  readonly tx: Ring;
+  nonblocking = false;
+  /** What the program passed to bind(), reported by getsockname (policy may have narrowed the real bind). */
+  requestedBind: SockAddr | null = null;
+  local: SockAddr | null = null;
+  peer: SockAddr | null = null;
+  readonly options: SocketOptions;
+
+  constructor(
+    readonly arena: Arena,
+    readonly control: ControlClient,
+    readonly slot: number,
+    readonly type: SockType,
+    readonly family: 4 | 6,
+  ) {
+    super();
+    this.rx = new Ring(arena, slot, 'rx');
+    this.tx = new Ring(arena, slot, 'tx');
+    // Linux's defaults, so getsockopt answers what a native program expects.
+    this.options = {
+      reuseAddr: false, reusePort: false, keepAlive: false, noDelay: false, broadcast: false,
+      ipv6Only: false, recvBufSize: 131072, sendBufSize: 16384, ttl: 64,
+      linger: { on: false, seconds: 0 }, recvTimeoutUs: 0n, sendTimeoutUs: 0n,
+    };
+  }
+
+  // --- Fd interface (browser_wasi_shim) --------------------------------
+
+  override fd_fdstat_get(): { ret: number; fdstat: shimWasi.Fdstat | null } {
+    const fdstat = new shimWasi.Fdstat(this.type === 'stream' ? FILETYPE.SOCKET_STREAM : FILETYPE.SOCKET_DGRAM, this.nonblocking ? FDFLAGS.NONBLOCK : 0);
+    fdstat.fs_rights_base = RIGHTS_SOCKET;
+    fdstat.fs_rights_inherited = 0n;
+    return { ret: 0, fdstat };
+  }
+
+  override fd_fdstat_set_flags(flags: number): number {
+    this.nonblocking = (flags & FDFLAGS.NONBLOCK) !== 0;
+    return 0;
+  }
+
+  override fd_filestat_get(): { ret: number; filestat: shimWasi.Filestat | null } {
+    return { ret: 0, filestat: new shimWasi.Filestat(0n, this.type === 'stream' ? FILETYPE.SOCKET_STREAM : FILETYPE.SOCKET_DGRAM, 0n) };
+  }
+
+  /** wasi-libc scans fds from 3 for preopens and gives up only on BADF. */
+  override fd_prestat_get(): { ret: number; prestat: shimWasi.Prestat | null } {
+    return { ret: E.BADF, prestat: null };
+  }
+
+  override fd_close(): number {
+    return this.control.call('close', { slot: this.slot }).errno;
+  }
+
+  override fd_seek(): { ret: number; offset: bigint } {
+    return { ret: E.SPIPE, offset: 0n };
+  }
+
+  // --- state -----------------------------------------------------------
+
+  flags(): number {
+    return this.arena.flags(this.slot);
+  }
+
+  /** Takes the pending error (SO_ERROR semantics: reading clears it). */
+  takeError(): number {
+    return Atomics.exchange(this.arena.words, this.arena.slotWord(this.slot, S.ERROR), 0);
+  }
+
+  pendingError(): number {
+    return this.arena.load(this.slot, S.ERROR);
+  }
+
+  acceptCount(): number {
+    return this.arena.load(this.slot, S.ACCEPT_COUNT);
+  }
+
+  /** accept(): waits for a queued connection unless non-blocking; throws GuestError. */
+  acceptBlocking(): ControlReply {
+    const result = blockUntil(this.arena, this.nonblocking ? 0 : timeoutMs(this.options.recvTimeoutUs), () => {
+      if (this.acceptCount() === 0) return undefined;
+      const reply = this.control.call('accept', { slot: this.slot });
+      return reply.errno === E.AGAIN ? undefined : reply;
+    });
+    if (result === TIMED_OUT) throw new GuestError(E.AGAIN);
+    if (result.errno !== 0) throw new GuestError(result.errno);
+    return result;
+  }
+
+  // --- stream data -------------------------------------------------------
+
+  recvStream(dsts: Uint8Array[], riflags: number, nonblocking: boolean): IoResult {
+    const total = totalLength(dsts);
+    const peek = (riflags & RIFLAGS.RECV_PEEK) !== 0;
+    const waitAll = (riflags & RIFLAGS.RECV_WAITALL) !== 0 && !peek;
+    if (this.flags() & SF.LISTENING) return { errno: E.NOTCONN, n: 0 };
+    if (total === 0) return { errno: 0, n: 0 };
+    let copied = 0;
+    const result = blockUntil(this.arena, nonblocking ? 0 : timeoutMs(this.options.recvTimeoutUs), (): IoResult | undefined => {
+      const available = this.rx.used();
+      if (available > 0) {
+        const n = peek ? this.peekInto(dsts, available) : this.readInto(dsts, copied, available);
+        if (peek) return { errno: 0, n };
+        copied += n;
+        if (this.flags() & SF.RX_PAUSED) markDirty(this.arena, this.slot);
+        if (!waitAll || copied === total) return { errno: 0, n: copied };
+        return undefined;
+      }
+      const flags = this.flags();
+      // Ring empty while the I/O thread holds back data: ask it to refill.
+      if (flags & SF.RX_PAUSED) markDirty(this.arena, this.slot);
+      if (this.pendingError() !== 0) {
+        if (copied > 0) return { errno: 0, n: copied };
+        const errno = this.takeError();
+        return { errno, n: 0 };
+      }
+      if (flags & SF.RX_EOF) return { errno: 0, n: copied };
+      if (!(flags & (SF.CONNECTED | SF.CONNECTING))) return { errno: E.NOTCONN, n: 0 };
+      return undefined;
+    });
+    if (result === TIMED_OUT) return copied > 0 ? { errno: 0, n: copied } : { errno: E.AGAIN, n: 0 };
+    return result;
+  }
+
+  sendStream(srcs: Uint8Array[], nonblocking: boolean): IoResult {
+    const total = totalLength(srcs);
+    const early = this.sendError();
+    if (early !== 0) return { errno: early, n: 0 };
+    if (total === 0) return { errno: 0, n: 0 };
+    let written = 0;
+    let index = 0;
+    let offset = 0;
+    const result = blockUntil(this.arena, nonblocking ? 0 : timeoutMs(this.options.sendTimeoutUs), (): IoResult | undefined => {
+      const errno = this.sendError();
+      if (errno !== 0) return written > 0 ? { errno: 0, n: written } : { errno, n: 0 };
+      let progressed = false;
+      while (index < srcs.length) {
+        const src = srcs[index];
+        const n = this.tx.write(offset === 0 ? src : src.subarray(offset));
+        if (n === 0 && src.length - offset > 0) break;
+        written += n;
+        offset += n;
+        progressed ||= n > 0;
+        if (offset === src.length) {
+          index++;
+          offset = 0;
+        }
+      }
+      if (progressed) markDirty(this.arena, this.slot);
+      if (written === total) return { errno: 0, n: written };
+      return undefined;
+    });
+    if (result === TIMED_OUT) return written > 0 ? { errno: 0, n: written } : { errno: E.AGAIN, n: 0 };
+    return result;
+  }
+
+  /** The error a send would fail with now, if any (pending error first, then EPIPE/ENOTCONN). */
+  private sendError(): number {
+    const pending = this.takeError();
+    if (pending !== 0) return pending;
+    const flags = this.flags();
+    if (flags & SF.TX_CLOSED) return E.PIPE;
+    if (!(flags & SF.CONNECTED)) return flags & SF.CONNECTING ? E.AGAIN : E.NOTCONN;
+    return 0;
+  }
+
+  private readInto(dsts: Uint8Array[], skip: number, available: number): number {
+    let n = 0;
+    let position = 0;
+    for (const dst of dsts) {
+      if (n === available) break;
+      if (position + dst.length <= skip) {
+        position += dst.length;
+        continue;
+      }
+      const from = Math.max(0, skip - position);
+      const take = Math.min(dst.length - from, available - n);
+      this.rx.read(dst.subarray(from, from + take));
+      n += take;
+      position += dst.length;
+    }
+    return n;
+  }
+
+  private peekInto(dsts: Uint8Array[], available: number): number {
+    let n = 0;
+    for (const dst of dsts) {
+      const take = Math.min(dst.length, available - n);
+      if (take === 0) break;
+      this.rx.peek(n, dst.subarray(0, take));
+      n += take;
+    }
+    return n;
+  }
+
+  // --- datagrams ---------------------------------------------------------
+
+  sendDatagram(srcs: Uint8Array[], to: SockAddr, nonblocking: boolean): IoResult {
+    const total = totalLength(srcs);
+    if (total > MAX_DATAGRAM || DGRAM_HEADER_BYTES + total > this.tx.capacity) return { errno: E.MSGSIZE, n: 0 };
+    const need = DGRAM_HEADER_BYTES + total;
+    const result = blockUntil(this.arena, nonblocking ? 0 : timeoutMs(this.options.sendTimeoutUs), (): IoResult | undefined => {
+      if (this.tx.free() < need) return undefined;
+      this.tx.stage(0, encodeDatagramHeader(total, to));
+      let offset = DGRAM_HEADER_BYTES;
+      for (const src of srcs) {
+        this.tx.stage(offset, src);
+        offset += src.length;
+      }
+      this.tx.commit(need);
+      markDirty(this.arena, this.slot);
+      return { errno: 0, n: total };
+    });
+    return result === TIMED_OUT ? { errno: E.AGAIN, n: 0 } : result;
+  }
+
+  /** Receives one datagram; `from` is the sender as raw ABI addr bytes. */
+  recvDatagram(dsts: Uint8Array[], riflags: number, nonblocking: boolean): IoResult {
+    const peek = (riflags & RIFLAGS.RECV_PEEK) !== 0;
+    const result = blockUntil(this.arena, nonblocking ? 0 : timeoutMs(this.options.recvTimeoutUs), (): IoResult | undefined => {
+      if (this.rx.used() < DGRAM_HEADER_BYTES) {
+        return this.flags() & SF.RX_EOF ? { errno: 0, n: 0 } : undefined;
+      }
+      const header = new Uint8Array(DGRAM_HEADER_BYTES);
+      this.rx.peek(0, header);
+      const length = new DataView(header.buffer).getUint32(0, true);
+      let n = 0;
+      for (const dst of dsts) {
+        const take = Math.min(dst.length, length - n);
+        if (take === 0) break;
+        this.rx.peek(DGRAM_HEADER_BYTES + n, dst.subarray(0, take));
+        n += take;
+      }
+      if (!peek) this.rx.release(DGRAM_HEADER_BYTES + length);
+      return { errno: 0, n, truncated: n < length, from: header.subarray(4) };
+    });
+    return result === TIMED_OUT ? { errno: E.AGAIN, n: 0 } : result;
+  }
+
+  // --- readiness (poll) --------------------------------------------------
+
+  /** Bytes readable now, or -1 when not readable. Hang-up and errors count as readable. */
+  readable(): { ready: boolean; nbytes: number; hangup: boolean } {
+    const flags = this.flags();
+    if (flags & SF.LISTENING) return { ready: this.acceptCount() > 0, nbytes: this.acceptCount(), hangup: false };
+    const used = this.rx.used();
+    if (flags & SF.RX_PAUSED && used === 0) markDirty(this.arena, this.slot);
+    const hangup = (flags & SF.HANGUP) !== 0 || ((flags & SF.RX_EOF) !== 0 && (flags & SF.TX_CLOSED) !== 0);
+    if (used > 0) return { ready: true, nbytes: used, hangup };
+    const ended = (flags & SF.RX_EOF) !== 0 || this.pendingError() !== 0;
+    if (this.type === 'stream' && !(flags & (SF.CONNECTED | SF.CONNECTING))) return { ready: true, nbytes: 0, hangup: true };
+    return { ready: ended, nbytes: 0, hangup };
+  }
+
+  writable(): { ready: boolean; nbytes: number; hangup: boolean } {
+    const flags = this.flags();
+    if (this.type === 'dgram') return { ready: this.tx.free() > DGRAM_HEADER_BYTES, nbytes: this.tx.free(), hangup: false };
+    if (flags & SF.CONNECTING) return { ready: false, nbytes: 0, hangup: false };
+    if (flags & (SF.TX_CLOSED | SF.HANGUP) || this.pendingError() !== 0) return { ready: true, nbytes: 0, hangup: (flags & SF.HANGUP) !== 0 };
+    if (!(flags & SF.CONNECTED)) return { ready: !(flags & SF.LISTENING), nbytes: 0, hangup: true };
+    return { ready: this.tx.free() > 0, nbytes: this.tx.free(), hangup: false };
+  }
+}

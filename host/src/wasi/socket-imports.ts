@@ -1,0 +1,516 @@
+// The sock_* imports of the wasock ABI (docs/abi.md) plus the socket-aware
+// fd_read / fd_write: argument decoding from guest memory, policy checks,
+// control calls to the I/O thread, result encoding and --trace events.
+
+import type { Fd } from '@bjorn3/browser_wasi_shim';
+import type { Arena } from '../bridge/arena.js';
+import { SF } from '../bridge/arena.js';
+import type { ControlClient, ControlReply } from '../bridge/control.js';
+import { E } from '../abi/errno.js';
+import { ADDR, ADDR_INFO, FAMILY, HINTS, SOCKTYPE, readAddr, writeAddr } from '../abi/sock.js';
+import { ROFLAGS, SDFLAGS } from '../abi/wasi.js';
+import { formatSockAddr, type SockAddr } from '../net/addr.js';
+import type { NetPolicy } from '../net/policy.js';
+import { GuestError, type GuestMemory } from './guest-memory.js';
+import { SocketFd, type IoResult } from './socket-fd.js';
+import { StdinFd } from './stdio.js';
+import type { TraceSink } from './trace.js';
+
+export interface SocketContext {
+  arena: Arena;
+  control: ControlClient;
+  mem: GuestMemory;
+  /** browser_wasi_shim's fd table (shared, sockets are added to it). */
+  fds: (Fd | undefined)[];
+  policy: NetPolicy;
+  /** Prints a policy denial (one stderr line). */
+  deny: (line: string) => void;
+  trace: TraceSink | null;
+  started: number;
+}
+
+type Import = (...args: never[]) => number;
+
+export function socketImports(ctx: SocketContext): Record<string, Import> {
+  const { mem, control } = ctx;
+
+  const trace = (call: string, fd: number | null, args: string[], errno: number, result: number, detail?: string) => {
+    ctx.trace?.({ call, fd, args, result: errno === 0 ? result : -1, errno, detail, time: performance.now() - ctx.started });
+  };
+
+  const socketAt = (fd: number): SocketFd => {
+    const obj = ctx.fds[fd];
+    if (obj === undefined) throw new GuestError(E.BADF);
+    if (!(obj instanceof SocketFd)) throw new GuestError(E.NOTSOCK);
+    return obj;
+  };
+
+  const allocateFd = (obj: Fd): number => {
+    let fd = 0;
+    while (ctx.fds[fd] !== undefined) fd++;
+    ctx.fds[fd] = obj;
+    return fd;
+  };
+
+  const addrArg = (ptr: number): SockAddr => {
+    mem.check(ptr, ADDR.size);
+    const addr = readAddr(mem.view(), ptr >>> 0);
+    if (!addr) throw new GuestError(E.AFNOSUPPORT);
+    return addr;
+  };
+
+  const unspecified = (family: 4 | 6): string => (family === 6 ? '::' : '0.0.0.0');
+
+  const anyAddr = (family: 4 | 6): string => ctx.policy.narrowBind({ family, ip: unspecified(family), port: 0 }).ip;
+
+  const checkPolicy = (op: 'connect' | 'bind' | 'sendto', addr: SockAddr): void => {
+    const denial = ctx.policy.check(op, addr);
+    if (denial !== null) {
+      ctx.deny(denial);
+      throw new GuestError(E.ACCES);
+    }
+  };
+
+  const sameFamily = (sock: SocketFd, addr: SockAddr): void => {
+    if (addr.family !== sock.family) throw new GuestError(sock.family === 4 ? E.AFNOSUPPORT : E.INVAL);
+  };
+
+  const ok = (reply: ControlReply): ControlReply => {
+    if (reply.errno !== 0) throw new GuestError(reply.errno);
+    return reply;
+  };
+
+  /** Runs an import body; GuestError → its errno, a bad pointer → EFAULT. */
+  const guarded = (body: () => number): number => {
+    try {
+      return body();
+    } catch (err) {
+      if (err instanceof GuestError) return err.errno;
+      if (err instanceof RangeError) return E.FAULT;
+      throw err;
+    }
+  };
+
+  /** Like guarded, and reports the call to --trace. */
+  const traced = (call: string, fd: number | null, args: () => string[], body: () => { result: number; detail?: string }): number => {
+    let result = 0;
+    let detail: string | undefined;
+    const errno = guarded(() => {
+      const r = body();
+      result = r.result;
+      detail = r.detail;
+      return 0;
+    });
+    if (ctx.trace) {
+      let shown: string[];
+      try {
+        shown = args();
+      } catch {
+        shown = ['?'];
+      }
+      trace(call, fd, shown, errno, result, detail);
+    }
+    return errno;
+  };
+
+  const localOf = (sock: SocketFd): SockAddr => {
+    const requested = sock.requestedBind;
+    if (sock.local && (sock.flags() & SF.CONNECTED) && sock.type === 'stream') return sock.local;
+    const reply = ok(control.call('sockname', { slot: sock.slot }));
+    const actual = reply.local as SockAddr;
+    if (requested) return { family: requested.family, ip: requested.ip, port: actual.port };
+    if (sock.type === 'dgram' && !(sock.flags() & SF.CONNECTED)) return { family: sock.family, ip: unspecified(sock.family), port: actual.port };
+    return actual;
+  };
+
+  const ioResult = (r: IoResult): number => {
+    if (r.errno !== 0) throw new GuestError(r.errno);
+    return r.n;
+  };
+
+  const recv = (sock: SocketFd, dsts: Uint8Array[], riflags: number): IoResult =>
+    sock.type === 'stream' ? sock.recvStream(dsts, riflags, sock.nonblocking) : sock.recvDatagram(dsts, riflags, sock.nonblocking);
+
+  const send = (sock: SocketFd, srcs: Uint8Array[], to: SockAddr | null): IoResult => {
+    if (sock.type === 'stream') {
+      if (to !== null) {
+        // Linux ignores the address on a connected stream, and reports
+        // EISCONN only for unconnected-with-address; keep the common case.
+        if (!(sock.flags() & SF.CONNECTED)) return { errno: E.NOTCONN, n: 0 };
+      }
+      return sock.sendStream(srcs, sock.nonblocking);
+    }
+    const dest = to ?? sock.peer;
+    if (!dest) return { errno: E.DESTADDRREQ, n: 0 };
+    return sock.sendDatagram(srcs, dest, sock.nonblocking);
+  };
+
+  const setOption = (fd: number, name: string, apply: (sock: SocketFd) => number | null) =>
+    traced('setsockopt', fd, () => [name], () => {
+      const sock = socketAt(fd);
+      const forward = apply(sock);
+      if (forward !== null) ok(control.call('setopt', { slot: sock.slot, name, value: forward }));
+      return { result: 0 };
+    });
+
+  const getOption = (fd: number, write: (sock: SocketFd) => void) =>
+    guarded(() => {
+      write(socketAt(fd));
+      return 0;
+    });
+
+  const boolOption = (name: string, key: 'reuseAddr' | 'reusePort' | 'keepAlive' | 'noDelay' | 'broadcast' | 'ipv6Only', forward: boolean) => ({
+    [`sock_set_${name}`]: (fd: number, value: number) =>
+      setOption(fd, name, (sock) => {
+        sock.options[key] = value !== 0;
+        return forward ? (value !== 0 ? 1 : 0) : null;
+      }),
+    [`sock_get_${name}`]: (fd: number, out: number) => getOption(fd, (sock) => mem.u8(out, sock.options[key] ? 1 : 0)),
+  });
+
+  const imports: Record<string, Import> = {
+    sock_open: (_pool: number, af: number, socktype: number, fdOut: number) => {
+      let fd = -1;
+      const errno = traced('socket', null, () => [af === FAMILY.INET6 ? 'AF_INET6' : af === FAMILY.INET4 ? 'AF_INET' : `af ${af}`, socktype === SOCKTYPE.STREAM ? 'SOCK_STREAM' : socktype === SOCKTYPE.DGRAM ? 'SOCK_DGRAM' : `type ${socktype}`], () => {
+        mem.check(fdOut, 4);
+        if (af !== FAMILY.INET4 && af !== FAMILY.INET6) throw new GuestError(E.AFNOSUPPORT);
+        if (socktype !== SOCKTYPE.STREAM && socktype !== SOCKTYPE.DGRAM) throw new GuestError(E.PROTOTYPE);
+        const family = af === FAMILY.INET6 ? 6 : 4;
+        const kind = socktype === SOCKTYPE.STREAM ? 'stream' : 'dgram';
+        const reply = ok(control.call('open', { kind, family, anyAddr: anyAddr(family) }));
+        const sock = new SocketFd(ctx.arena, control, reply.slot as number, kind, family);
+        fd = allocateFd(sock);
+        mem.u32(fdOut, fd);
+        return { result: fd };
+      });
+      return errno;
+    },
+
+    sock_bind: (fd: number, addrPtr: number) => {
+      let shown = '?';
+      return traced('bind', fd, () => [shown], () => {
+        const sock = socketAt(fd);
+        const addr = addrArg(addrPtr);
+        shown = formatSockAddr(addr);
+        sameFamily(sock, addr);
+        checkPolicy('bind', addr);
+        const reply = ok(control.call('bind', { slot: sock.slot, addr: ctx.policy.narrowBind(addr) }));
+        sock.requestedBind = addr;
+        sock.local = reply.local as SockAddr;
+        return { result: 0 };
+      });
+    },
+
+    sock_listen: (fd: number, backlog: number) =>
+      traced('listen', fd, () => [String(backlog)], () => {
+        const sock = socketAt(fd);
+        const reply = ok(control.call('listen', { slot: sock.slot, backlog }));
+        if (!sock.requestedBind) sock.requestedBind = { family: sock.family, ip: unspecified(sock.family), port: (reply.local as SockAddr).port };
+        return { result: 0 };
+      }),
+
+    sock_accept: (fd: number, fdflags: number, fdOut: number) => {
+      return traced('accept', fd, () => [], () => {
+        const sock = socketAt(fd);
+        mem.check(fdOut, 4);
+        if (!(sock.flags() & SF.LISTENING)) throw new GuestError(E.INVAL);
+        const reply = sock.acceptBlocking();
+        const child = new SocketFd(ctx.arena, control, reply.slot as number, 'stream', sock.family);
+        child.local = reply.local as SockAddr;
+        child.peer = reply.remote as SockAddr;
+        child.nonblocking = (fdflags & 4) !== 0;
+        const newFd = allocateFd(child);
+        mem.u32(fdOut, newFd);
+        return { result: newFd, detail: formatSockAddr(child.peer) };
+      });
+    },
+
+    sock_connect: (fd: number, addrPtr: number) => {
+      let shown = '?';
+      return traced('connect', fd, () => [shown], () => {
+        const sock = socketAt(fd);
+        const addr = addrArg(addrPtr);
+        shown = formatSockAddr(addr);
+        sameFamily(sock, addr);
+        checkPolicy('connect', addr);
+        const reply = control.call('connect', { slot: sock.slot, addr, nonblocking: sock.nonblocking && sock.type === 'stream' });
+        if (reply.errno === 0 || reply.errno === E.INPROGRESS) sock.peer = addr;
+        ok(reply);
+        if (reply.local) sock.local = reply.local as SockAddr;
+        return { result: 0 };
+      });
+    },
+
+    sock_addr_local: (fd: number, out: number) =>
+      guarded(() => {
+        const sock = socketAt(fd);
+        mem.check(out, ADDR.size);
+        writeAddr(mem.view(), out >>> 0, localOf(sock));
+        return 0;
+      }),
+
+    sock_addr_remote: (fd: number, out: number) =>
+      guarded(() => {
+        const sock = socketAt(fd);
+        mem.check(out, ADDR.size);
+        const connected = (sock.flags() & SF.CONNECTED) !== 0;
+        if (!sock.peer || !connected) throw new GuestError(E.NOTCONN);
+        writeAddr(mem.view(), out >>> 0, sock.peer);
+        return 0;
+      }),
+
+    sock_addr_resolve: (hostPtr: number, servicePtr: number, hintsPtr: number, infoPtr: number, maxCount: number, totalOut: number) => {
+      let host = '?';
+      return traced('getaddrinfo', null, () => [JSON.stringify(host)], () => {
+        host = mem.cString(hostPtr);
+        const service = servicePtr === 0 ? '' : mem.cString(servicePtr);
+        mem.check(hintsPtr, HINTS.size);
+        const view = mem.view();
+        const enabled = view.getUint8((hintsPtr >>> 0) + HINTS.enabled) !== 0;
+        const hintType = enabled ? view.getInt32((hintsPtr >>> 0) + HINTS.type, true) : SOCKTYPE.ANY;
+        const hintFamily = enabled ? view.getInt32((hintsPtr >>> 0) + HINTS.family, true) : FAMILY.UNSPEC;
+        const count = maxCount >>> 0;
+        mem.check(infoPtr, count * ADDR_INFO.size);
+        mem.check(totalOut, 4);
+        const port = /^\d+$/.test(service) ? Number(service) : 0;
+        if (port > 65535) throw new GuestError(E.INVAL);
+        const family = hintFamily === FAMILY.INET4 ? 4 : hintFamily === FAMILY.INET6 ? 6 : 0;
+        const reply = ok(control.call('resolve', { host, family }));
+        const found = reply.addrs as SockAddr[];
+        const allowed = found.filter((a) => ctx.policy.allowsHost(a.ip));
+        if (found.length > 0 && allowed.length === 0) {
+          ctx.deny(ctx.policy.check('connect', { ...found[0], port }) ?? `wasock: ${host} resolves only to addresses the network policy denies`);
+          throw new GuestError(E.ACCES);
+        }
+        const type = hintType === SOCKTYPE.DGRAM ? SOCKTYPE.DGRAM : SOCKTYPE.STREAM;
+        const out = mem.view();
+        allowed.slice(0, count).forEach((a, i) => {
+          const entry = (infoPtr >>> 0) + i * ADDR_INFO.size;
+          writeAddr(out, entry + ADDR_INFO.addr, { ...a, port });
+          out.setInt32(entry + ADDR_INFO.type, type, true);
+        });
+        mem.u32(totalOut, allowed.length);
+        return { result: 0, detail: allowed.map((a) => a.ip).join(' ') };
+      });
+    },
+
+    sock_send_to: (fd: number, iovs: number, iovcnt: number, _siflags: number, destPtr: number, sentOut: number) => {
+      let shown = '?';
+      let length = 0;
+      return traced('sendto', fd, () => [String(length), shown], () => {
+        const sock = socketAt(fd);
+        const srcs = mem.iovecs(iovs, iovcnt);
+        length = srcs.reduce((t, s) => t + s.length, 0);
+        mem.check(sentOut, 4);
+        const dest = addrArg(destPtr);
+        shown = formatSockAddr(dest);
+        sameFamily(sock, dest);
+        checkPolicy('sendto', dest);
+        const n = ioResult(send(sock, srcs, sock.type === 'stream' ? dest : dest));
+        mem.u32(sentOut, n);
+        return { result: n };
+      });
+    },
+
+    sock_recv_from: (fd: number, iovs: number, iovcnt: number, riflags: number, srcOut: number, recvdOut: number) => {
+      let length = 0;
+      return traced('recvfrom', fd, () => [String(length)], () => {
+        const sock = socketAt(fd);
+        const dsts = mem.iovecs(iovs, iovcnt);
+        length = dsts.reduce((t, s) => t + s.length, 0);
+        mem.check(recvdOut, 4);
+        if (srcOut !== 0) mem.check(srcOut, ADDR.size);
+        const r = recv(sock, dsts, riflags);
+        const n = ioResult(r);
+        if (srcOut !== 0) {
+          if (r.errno === 0 && r.from) mem.bytes(srcOut, ADDR.size).set(r.from);
+          else if (sock.peer) writeAddr(mem.view(), srcOut >>> 0, sock.peer);
+        }
+        mem.u32(recvdOut, n);
+        const from = r.errno === 0 && r.from ? readAddr(new DataView(r.from.buffer, r.from.byteOffset), 0) : null;
+        return { result: n, detail: from ? formatSockAddr(from) : undefined };
+      });
+    },
+
+    sock_send: (fd: number, iovs: number, iovcnt: number, _siflags: number, sentOut: number) => {
+      let length = 0;
+      return traced('send', fd, () => [String(length)], () => {
+        const sock = socketAt(fd);
+        const srcs = mem.iovecs(iovs, iovcnt);
+        length = srcs.reduce((t, s) => t + s.length, 0);
+        mem.check(sentOut, 4);
+        // Zero bytes on a stream: report (and clear) the pending error — the
+        // SO_ERROR convention of docs/abi.md.
+        if (length === 0 && sock.type === 'stream') {
+          const pending = sock.takeError();
+          if (pending !== 0) throw new GuestError(pending);
+          mem.u32(sentOut, 0);
+          return { result: 0 };
+        }
+        const n = ioResult(send(sock, srcs, null));
+        mem.u32(sentOut, n);
+        return { result: n };
+      });
+    },
+
+    sock_recv: (fd: number, iovs: number, iovcnt: number, riflags: number, recvdOut: number, roflagsOut: number) => {
+      let length = 0;
+      return traced('recv', fd, () => [String(length)], () => {
+        const sock = socketAt(fd);
+        const dsts = mem.iovecs(iovs, iovcnt);
+        length = dsts.reduce((t, s) => t + s.length, 0);
+        mem.check(recvdOut, 4);
+        mem.check(roflagsOut, 2);
+        const r = recv(sock, dsts, riflags);
+        const n = ioResult(r);
+        mem.u32(recvdOut, n);
+        mem.u16(roflagsOut, r.errno === 0 && r.truncated ? ROFLAGS.RECV_DATA_TRUNCATED : 0);
+        return { result: n };
+      });
+    },
+
+    sock_shutdown: (fd: number, how: number) =>
+      traced('shutdown', fd, () => [how === 1 ? 'SHUT_RD' : how === 2 ? 'SHUT_WR' : how === 3 ? 'SHUT_RDWR' : String(how)], () => {
+        const sock = socketAt(fd);
+        if ((how & ~(SDFLAGS.RD | SDFLAGS.WR)) !== 0 || how === 0) throw new GuestError(E.INVAL);
+        if (!(sock.flags() & SF.CONNECTED)) throw new GuestError(E.NOTCONN);
+        ok(control.call('shutdown', { slot: sock.slot, how }));
+        return { result: 0 };
+      }),
+
+    ...boolOption('reuse_addr', 'reuseAddr', true),
+    ...boolOption('reuse_port', 'reusePort', true),
+    ...boolOption('keep_alive', 'keepAlive', true),
+    ...boolOption('tcp_no_delay', 'noDelay', true),
+    ...boolOption('broadcast', 'broadcast', true),
+    ...boolOption('ipv6_only', 'ipv6Only', true),
+
+    // Linux doubles the requested size (bookkeeping overhead) and clamps it.
+    sock_set_recv_buf_size: (fd: number, size: number) =>
+      setOption(fd, 'recv_buf_size', (sock) => {
+        sock.options.recvBufSize = Math.min(Math.max((size >>> 0) * 2, 2304), 425984);
+        return null;
+      }),
+    sock_get_recv_buf_size: (fd: number, out: number) => getOption(fd, (sock) => mem.u32(out, sock.options.recvBufSize)),
+    sock_set_send_buf_size: (fd: number, size: number) =>
+      setOption(fd, 'send_buf_size', (sock) => {
+        sock.options.sendBufSize = Math.min(Math.max((size >>> 0) * 2, 4608), 425984);
+        return null;
+      }),
+    sock_get_send_buf_size: (fd: number, out: number) => getOption(fd, (sock) => mem.u32(out, sock.options.sendBufSize)),
+
+    sock_set_ip_ttl: (fd: number, ttl: number) =>
+      setOption(fd, 'ip_ttl', (sock) => {
+        if (ttl < 1 || ttl > 255) throw new GuestError(E.INVAL);
+        sock.options.ttl = ttl;
+        return ttl;
+      }),
+    sock_get_ip_ttl: (fd: number, out: number) => getOption(fd, (sock) => mem.u8(out, sock.options.ttl)),
+
+    sock_set_linger: (fd: number, on: number, seconds: number) =>
+      setOption(fd, 'linger', (sock) => {
+        sock.options.linger = { on: on !== 0, seconds };
+        ok(control.call('setopt', { slot: sock.slot, name: 'linger0', value: on !== 0 && seconds === 0 ? 1 : 0 }));
+        return null;
+      }),
+    sock_get_linger: (fd: number, onOut: number, secondsOut: number) =>
+      getOption(fd, (sock) => {
+        mem.u8(onOut, sock.options.linger.on ? 1 : 0);
+        mem.i32(secondsOut, sock.options.linger.seconds);
+      }),
+
+    sock_set_recv_timeout: ((fd: number, micros: bigint) =>
+      setOption(fd, 'recv_timeout', (sock) => {
+        if (micros < 0n) throw new GuestError(E.INVAL);
+        sock.options.recvTimeoutUs = micros;
+        return null;
+      })) as Import,
+    sock_get_recv_timeout: (fd: number, out: number) => getOption(fd, (sock) => mem.u64(out, sock.options.recvTimeoutUs)),
+    sock_set_send_timeout: ((fd: number, micros: bigint) =>
+      setOption(fd, 'send_timeout', (sock) => {
+        if (micros < 0n) throw new GuestError(E.INVAL);
+        sock.options.sendTimeoutUs = micros;
+        return null;
+      })) as Import,
+    sock_get_send_timeout: (fd: number, out: number) => getOption(fd, (sock) => mem.u64(out, sock.options.sendTimeoutUs)),
+  };
+  return imports;
+}
+
+/**
+ * fd_read / fd_write that serve sockets and stdin straight from the rings
+ * (one copy, into or out of guest memory); other fds go to `fallback`.
+ */
+export function streamImports(ctx: SocketContext, fallback: { fd_read: Import; fd_write: Import; fd_close: Import }): Record<string, Import> {
+  const { mem } = ctx;
+  const trace = (call: string, fd: number, length: number, errno: number, n: number) =>
+    ctx.trace?.({ call, fd, args: [String(length)], result: errno === 0 ? n : -1, errno, time: performance.now() - ctx.started });
+  const run = (body: () => number): number => {
+    try {
+      return body();
+    } catch (err) {
+      if (err instanceof GuestError) return err.errno;
+      if (err instanceof RangeError) return E.FAULT;
+      throw err;
+    }
+  };
+  return {
+    fd_close: (fd: number) => {
+      const obj = ctx.fds[fd];
+      if (!(obj instanceof SocketFd)) return (fallback.fd_close as (...a: number[]) => number)(fd);
+      ctx.fds[fd] = undefined;
+      const errno = obj.fd_close();
+      ctx.trace?.({ call: 'close', fd, args: [], result: errno === 0 ? 0 : -1, errno, time: performance.now() - ctx.started });
+      return errno;
+    },
+    fd_read: (fd: number, iovs: number, iovcnt: number, nreadOut: number) => {
+      const obj = ctx.fds[fd];
+      if (obj instanceof StdinFd) {
+        return run(() => {
+          const dsts = mem.iovecs(iovs, iovcnt);
+          mem.check(nreadOut, 4);
+          const first = dsts.find((d) => d.length > 0);
+          const r = first ? obj.readInto(first, obj.nonblocking) : { errno: 0, n: 0 };
+          if (r.errno !== 0) return r.errno;
+          mem.u32(nreadOut, r.n);
+          return 0;
+        });
+      }
+      if (!(obj instanceof SocketFd)) return (fallback.fd_read as (...a: number[]) => number)(fd, iovs, iovcnt, nreadOut);
+      let length = 0;
+      let r: IoResult = { errno: 0, n: 0 };
+      const errno = run(() => {
+        const dsts = mem.iovecs(iovs, iovcnt);
+        length = dsts.reduce((t, s) => t + s.length, 0);
+        mem.check(nreadOut, 4);
+        r = obj.type === 'stream' ? obj.recvStream(dsts, 0, obj.nonblocking) : obj.recvDatagram(dsts, 0, obj.nonblocking);
+        if (r.errno !== 0) return r.errno;
+        mem.u32(nreadOut, r.n);
+        return 0;
+      });
+      trace('read', fd, length, errno, r.n);
+      return errno;
+    },
+    fd_write: (fd: number, iovs: number, iovcnt: number, nwrittenOut: number) => {
+      const obj = ctx.fds[fd];
+      if (!(obj instanceof SocketFd)) return (fallback.fd_write as (...a: number[]) => number)(fd, iovs, iovcnt, nwrittenOut);
+      let length = 0;
+      let r: IoResult = { errno: 0, n: 0 };
+      const errno = run(() => {
+        const srcs = mem.iovecs(iovs, iovcnt);
+        length = srcs.reduce((t, s) => t + s.length, 0);
+        mem.check(nwrittenOut, 4);
+        if (obj.type === 'dgram') {
+          r = obj.peer ? obj.sendDatagram(srcs, obj.peer, obj.nonblocking) : { errno: E.DESTADDRREQ, n: 0 };
+        } else {
+          r = obj.sendStream(srcs, obj.nonblocking);
+        }
+        if (r.errno !== 0) return r.errno;
+        mem.u32(nwrittenOut, r.n);
+        return 0;
+      });
+      trace('write', fd, length, errno, r.n);
+      return errno;
+    },
+  };
+}

@@ -1,0 +1,41 @@
+// Node worker entry: receives the GuestInit from run.js, runs the guest, and
+// reports how it ended. stdout/stderr are written with fs.writeSync so the
+// guest's output is on the terminal before it exits, in order.
+
+import { parentPort } from 'node:worker_threads';
+import { writeSync } from 'node:fs';
+import { runGuest, type GuestInit } from '../wasi/guest.js';
+import { formatTrace } from '../wasi/trace.js';
+import { loadPreopens, type DirMapping } from './preopens.js';
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    } catch (err) {
+      // A non-blocking pipe that is full: wait a moment and retry.
+      if ((err as { code?: string }).code !== 'EAGAIN') return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
+
+const encoder = new TextEncoder();
+
+parentPort!.once('message', (message: { init: GuestInit; dirs: DirMapping[] }) => {
+  const { init, dirs } = message;
+  let outcome;
+  try {
+    outcome = runGuest(init, {
+      port: parentPort!,
+      write: (fd, bytes) => writeAll(fd, bytes),
+      trace: init.trace ? (event) => writeAll(2, encoder.encode(`[wasock] ${formatTrace(event)}\n`)) : null,
+      deny: (line) => writeAll(2, encoder.encode(`${line}\n`)),
+      preopens: loadPreopens(dirs),
+    });
+  } catch (err) {
+    outcome = { kind: 'trap' as const, message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
+  }
+  parentPort!.postMessage({ kind: 'outcome', outcome });
+});
