@@ -1,0 +1,27 @@
+// The C and TypeScript halves of the ABI must agree on every layout and
+// constant: a wasm program prints sizeof/offsetof from libsock's ABI header
+// and this compares it with host/src/abi/sock.ts.
+
+import { expect, it } from 'vitest';
+import { ADDR, ADDR_INFO, ADDR_KIND, FAMILY, HINTS, SOCKTYPE } from '../host/src/abi/sock.js';
+import { FDFLAGS, FILETYPE, IOVEC, RIFLAGS, ROFLAGS, SDFLAGS } from '../host/src/abi/wasi.js';
+import { run } from './helpers/programs.js';
+
+it('libsock and the host agree on the ABI layouts and constants', async () => {
+  const r = await run('wasm', 'abi_layout', []);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const c = JSON.parse(r.stdout);
+  expect(c.addr).toEqual({ size: ADDR.size, align: ADDR.align, kind: ADDR.kind, ip4: ADDR.ip4, ip4_port: ADDR.ip4Port, ip6: ADDR.ip6, ip6_port: ADDR.ip6Port });
+  expect(c.addr_info).toEqual({ size: ADDR_INFO.size, addr: ADDR_INFO.addr, type: ADDR_INFO.type });
+  expect(c.hints).toEqual({ size: HINTS.size, type: HINTS.type, family: HINTS.family, enabled: HINTS.enabled });
+  expect(c.iovec).toEqual({ size: IOVEC.size, buf: IOVEC.buf, len: IOVEC.len });
+  expect(c.consts).toEqual({
+    addr_kind_ip4: ADDR_KIND.IPV4, addr_kind_ip6: ADDR_KIND.IPV6,
+    socktype_dgram: SOCKTYPE.DGRAM, socktype_stream: SOCKTYPE.STREAM, socktype_any: SOCKTYPE.ANY,
+    family_inet4: FAMILY.INET4, family_inet6: FAMILY.INET6, family_unspec: FAMILY.UNSPEC,
+    fdflags_nonblock: FDFLAGS.NONBLOCK, riflags_peek: RIFLAGS.RECV_PEEK, riflags_waitall: RIFLAGS.RECV_WAITALL,
+    roflags_data_truncated: ROFLAGS.RECV_DATA_TRUNCATED, sdflags_rd: SDFLAGS.RD, sdflags_wr: SDFLAGS.WR,
+    filetype_socket_dgram: FILETYPE.SOCKET_DGRAM, filetype_socket_stream: FILETYPE.SOCKET_STREAM,
+  });
+});

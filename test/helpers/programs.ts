@@ -1,0 +1,153 @@
+// Running the example and conformance programs from tests: natively
+// (build/native/NAME) or as wasm (node host/run.js build/wasm/NAME.wasm),
+// with free loopback ports and bounded waits, so suites can run in parallel.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import dgram from 'node:dgram';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const RUN_JS = join(ROOT, 'host', 'run.js');
+
+export type Build = 'native' | 'wasm';
+
+export function programPath(build: Build, name: string): string {
+  return build === 'native' ? join(ROOT, 'build', 'native', name) : join(ROOT, 'build', 'wasm', `${name}.wasm`);
+}
+
+export function assertBuilt(name: string): void {
+  for (const build of ['native', 'wasm'] as const) {
+    if (!existsSync(programPath(build, name))) throw new Error(`${programPath(build, name)} is missing: run ./build.sh`);
+  }
+}
+
+export interface Finished {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Running {
+  child: ChildProcess;
+  done: Promise<Finished>;
+  stdout(): string;
+}
+
+export interface StartOptions {
+  stdin?: string;
+  /** Options placed before the wasm path (wasm builds only). */
+  hostOptions?: string[];
+  timeoutMs?: number;
+}
+
+/** Starts a program; `done` settles when it exits or is killed after the timeout. */
+export function start(build: Build, name: string, args: string[], options: StartOptions = {}): Running {
+  const [cmd, argv] = build === 'native'
+    ? [programPath('native', name), args]
+    : [process.execPath, [RUN_JS, ...(options.hostOptions ?? []), programPath('wasm', name), ...args]];
+  const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  if (options.stdin !== undefined) child.stdin!.end(options.stdin);
+  const timeout = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+  const done = new Promise<Finished>((resolve) => {
+    child.on('close', (code, signal) => {
+      clearTimeout(timeout);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+  return { child, done, stdout: () => stdout };
+}
+
+export function run(build: Build, name: string, args: string[], options: StartOptions = {}): Promise<Finished> {
+  return start(build, name, args, options).done;
+}
+
+/** A loopback port that is free for both TCP and UDP right now. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const server = net.createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as net.AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    if (await udpFree(port)) return port;
+  }
+  throw new Error('no free loopback port found');
+}
+
+function udpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', () => resolve(false));
+    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+  });
+}
+
+function tcpTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(true));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () => server.close(() => resolve(false)));
+  });
+}
+
+/**
+ * Waits until something has bound `port` on loopback (probing with a bind,
+ * which does not consume a server's accept()). Fails after `timeoutMs`.
+ */
+export async function waitForBound(port: number, proto: 'tcp' | 'udp', timeoutMs = 10_000, alive?: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (alive && !alive()) throw new Error(`the server exited before binding port ${port}`);
+    if (proto === 'tcp' ? await tcpTaken(port) : !(await udpFree(port))) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`nothing bound ${proto} port ${port} within ${timeoutMs} ms`);
+}
+
+export interface PairResult {
+  server: Finished;
+  client: Finished;
+}
+
+/**
+ * Runs a server and then a client against it. `args` get the port; the
+ * server is started first and the client once the port is bound.
+ */
+export async function runPair(
+  pairing: { server: Build; client: Build },
+  names: { server: string; client: string },
+  args: { server: (port: number) => string[]; client: (port: number) => string[] },
+  proto: 'tcp' | 'udp',
+  options: { clientStdin?: string; serverStdin?: string } = {},
+): Promise<PairResult> {
+  const port = await freePort();
+  const server = start(pairing.server, names.server, args.server(port), { stdin: options.serverStdin ?? '' });
+  let exited = false;
+  void server.done.then(() => (exited = true));
+  await waitForBound(port, proto, 10_000, () => !exited);
+  const client = await run(pairing.client, names.client, args.client(port), { stdin: options.clientStdin ?? '' });
+  return { server: await server.done, client };
+}
+
+export const PAIRINGS: { name: string; server: Build; client: Build }[] = [
+  { name: 'native server, native client', server: 'native', client: 'native' },
+  { name: 'wasm server, wasm client', server: 'wasm', client: 'wasm' },
+  { name: 'wasm server, native client', server: 'wasm', client: 'native' },
+  { name: 'native server, wasm client', server: 'native', client: 'wasm' },
+];
+
+/** Replaces the run's port number so transcripts from different runs compare. */
+export function normalisePort(text: string, port: number): string {
+  return text.split(String(port)).join('PORT');
+}
