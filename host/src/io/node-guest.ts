@@ -55,39 +55,40 @@ export function startNodeGuest(options: NodeGuestOptions): RunningGuest {
   };
   worker.postMessage({ init, dirs: options.dirs });
 
-  let finished = false;
-  const cleanup = () => {
-    if (finished) return;
-    finished = true;
-    stdin.stop();
-    host.shutdown();
+  let closing: Promise<void> | null = null;
+  const cleanup = (): Promise<void> => {
+    if (!closing) {
+      stdin.stop();
+      closing = host.shutdown();
+    }
+    return closing;
   };
 
   const outcome = new Promise<GuestOutcome>((resolve) => {
+    // The first report wins: terminate() after the outcome also fires 'exit'.
+    let reported = false;
+    const settle = (result: GuestOutcome) => {
+      if (reported) return;
+      reported = true;
+      void cleanup().then(() => resolve(result));
+    };
     worker.on('message', (message: unknown) => {
       if (isControlRequest(message)) {
         void host.handle(message);
       } else if ((message as { kind?: string }).kind === 'outcome') {
-        cleanup();
-        resolve((message as { outcome: GuestOutcome }).outcome);
+        settle((message as { outcome: GuestOutcome }).outcome);
         void worker.terminate();
       }
     });
-    worker.on('error', (err) => {
-      cleanup();
-      resolve({ kind: 'trap', message: `host error in the guest thread: ${err.message}` });
-    });
-    worker.on('exit', () => {
-      cleanup();
-      resolve({ kind: 'trap', message: 'the guest thread ended unexpectedly' });
-    });
+    worker.on('error', (err) => settle({ kind: 'trap', message: `host error in the guest thread: ${err.message}` }));
+    worker.on('exit', () => settle({ kind: 'trap', message: 'the guest thread ended unexpectedly' }));
   });
 
   return {
     outcome,
     async kill() {
       await worker.terminate();
-      cleanup();
+      await cleanup();
     },
   };
 }

@@ -70,6 +70,8 @@ export class SocketHost {
   private nextFree = 1;
   private readonly doorbell: { stop(): void };
   private stdinWanted = false;
+  /** Streams released while their last bytes are still going out. */
+  private readonly flushing = new Set<Promise<void>>();
 
   constructor(private readonly options: SocketHostOptions) {
     this.arena = options.arena;
@@ -90,10 +92,25 @@ export class SocketHost {
     writeReply(this.arena, request.id, reply);
   }
 
-  /** Closes every socket (the guest exited or trapped): peers see EOF, ports are freed. */
-  shutdown(): void {
+  /**
+   * Closes every socket (the guest exited or trapped), as a kernel does for
+   * a process that ends: listening ports are freed at once, data already
+   * written is still delivered and peers see EOF. Resolves when those last
+   * bytes are out, or after `graceMs` (a peer that never reads).
+   */
+  async shutdown(graceMs = 5000): Promise<void> {
     this.doorbell.stop();
-    for (const sock of [...this.sockets.values()]) this.release(sock, false);
+    for (const sock of [...this.sockets.values()]) {
+      if (sock.stream && !sock.closing) this.flushSend(sock);
+      this.release(sock, true);
+    }
+    if (this.flushing.size === 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(this.flushing),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+    ]);
+    clearTimeout(timer);
   }
 
   get openSockets(): number {
@@ -151,8 +168,13 @@ export class SocketHost {
     if (!this.sockets.has(sock.slot)) return;
     this.sockets.delete(sock.slot);
     if (sock.stream) {
-      if (graceful && !sock.linger0) sock.stream.end();
-      else sock.stream.destroy();
+      if (graceful && !sock.linger0) {
+        sock.stream.end();
+        const done = sock.stream.finished().finally(() => this.flushing.delete(done));
+        this.flushing.add(done);
+      } else {
+        sock.stream.destroy();
+      }
     }
     sock.listener?.close();
     for (const pending of sock.acceptQueue) this.release(pending, false);

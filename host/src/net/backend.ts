@@ -26,6 +26,13 @@ export interface Stream {
   write(data: Uint8Array): boolean;
   /** Sends FIN after queued data. */
   end(): void;
+  /**
+   * Settles once the stream is done: after end(), when every queued byte has
+   * been handed to the network; or when it failed or was destroyed. Lets the
+   * host keep a guest's last writes alive past the guest's exit, as a kernel
+   * keeps sending after a process closes a socket and exits.
+   */
+  finished(): Promise<void>;
   /** Drops the connection at once (RST where the transport can). */
   destroy(): void;
   pause(): void;

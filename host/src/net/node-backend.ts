@@ -16,10 +16,19 @@ function sockAddr(ip: string | undefined, port: number | undefined): SockAddr {
 class NodeStream implements Stream {
   readonly local: SockAddr;
   readonly remote: SockAddr;
+  private readonly done: Promise<void>;
 
   constructor(private readonly socket: net.Socket) {
     this.local = sockAddr(socket.localAddress, socket.localPort);
     this.remote = sockAddr(socket.remoteAddress, socket.remotePort);
+    this.done = new Promise((resolve) => {
+      socket.once('finish', () => resolve());
+      socket.once('close', () => resolve());
+    });
+  }
+
+  finished(): Promise<void> {
+    return this.done;
   }
 
   attach(h: StreamHandlers): void {
