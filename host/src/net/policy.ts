@@ -239,6 +239,11 @@ function parseList(spec: string): Entry[] {
 
 const DEFAULT_ENTRIES: readonly Entry[] = parseList('127.0.0.0/8,[::1]');
 
+function ruleWithinLoopback(r: Rule): boolean {
+  if (r.family === 4) return r.prefix >= 8 && r.net[0] === 127;
+  return r.prefix === 128 && r.net.every((b, i) => b === (i === 15 ? 1 : 0));
+}
+
 export class NetPolicy {
   readonly #everything: boolean;
   readonly #isDefault: boolean;
@@ -286,6 +291,16 @@ export class NetPolicy {
     return this.#entries.some((e) =>
       e.rules.some((r) => addr.port >= r.portLo && addr.port <= r.portHi && ruleCoversHost(r, bytes)),
     );
+  }
+
+  /**
+   * Can this policy allow any address outside loopback? When it cannot, the
+   * host answers name lookups locally (localhost only) instead of asking DNS:
+   * a sandboxed guest should not be able to leak queries it could not use.
+   */
+  reachesBeyondLoopback(): boolean {
+    if (this.#everything) return true;
+    return this.#entries.some((e) => e.rules.some((r) => !ruleWithinLoopback(r)));
   }
 
   /** Is the address allowed on at least one port? */

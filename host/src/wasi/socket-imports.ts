@@ -9,7 +9,7 @@ import type { ControlClient, ControlReply } from '../bridge/control.js';
 import { E } from '../abi/errno.js';
 import { ADDR, ADDR_INFO, FAMILY, HINTS, SOCKTYPE, readAddr, writeAddr } from '../abi/sock.js';
 import { ROFLAGS, SDFLAGS } from '../abi/wasi.js';
-import { formatSockAddr, type SockAddr } from '../net/addr.js';
+import { formatIp, formatSockAddr, parseIp, type SockAddr } from '../net/addr.js';
 import type { NetPolicy } from '../net/policy.js';
 import { GuestError, type GuestMemory } from './guest-memory.js';
 import { SocketFd, type IoResult } from './socket-fd.js';
@@ -121,6 +121,24 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
     if (requested) return { family: requested.family, ip: requested.ip, port: actual.port };
     if (sock.type === 'dgram' && !(sock.flags() & SF.CONNECTED)) return { family: sock.family, ip: unspecified(sock.family), port: actual.port };
     return actual;
+  };
+
+  /**
+   * Host name → addresses. Numeric hosts and localhost never leave the host;
+   * other names go to the backend's resolver only when the policy could allow
+   * a non-loopback address at all (otherwise they are unknown, without a
+   * DNS query the guest could not use anyway).
+   */
+  const lookup = (host: string, family: 0 | 4 | 6): SockAddr[] => {
+    const numeric = parseIp(host);
+    if (numeric) return family === 0 || family === numeric.family ? [{ family: numeric.family, ip: formatIp(numeric.bytes), port: 0 }] : [];
+    const name = host.toLowerCase().replace(/\.$/, '');
+    if (name === 'localhost' || name.endsWith('.localhost')) {
+      const both: SockAddr[] = [{ family: 4, ip: '127.0.0.1', port: 0 }, { family: 6, ip: '::1', port: 0 }];
+      return both.filter((a) => family === 0 || a.family === family);
+    }
+    if (!ctx.policy.reachesBeyondLoopback()) throw new GuestError(E.NOENT);
+    return ok(control.call('resolve', { host, family })).addrs as SockAddr[];
   };
 
   const ioResult = (r: IoResult): number => {
@@ -275,8 +293,7 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
         const port = /^\d+$/.test(service) ? Number(service) : 0;
         if (port > 65535) throw new GuestError(E.INVAL);
         const family = hintFamily === FAMILY.INET4 ? 4 : hintFamily === FAMILY.INET6 ? 6 : 0;
-        const reply = ok(control.call('resolve', { host, family }));
-        const found = reply.addrs as SockAddr[];
+        const found = lookup(host, family);
         const allowed = found.filter((a) => ctx.policy.allowsHost(a.ip));
         if (found.length > 0 && allowed.length === 0) {
           ctx.deny(ctx.policy.check('connect', { ...found[0], port }) ?? `wasock: ${host} resolves only to addresses the network policy denies`);
