@@ -5,14 +5,30 @@
 
 import { WASI } from '@bjorn3/browser_wasi_shim';
 import { pollOneoff } from './poll.js';
+import { E } from '../abi/errno.js';
 import { socketImports, streamImports, type SocketContext } from './socket-imports.js';
 
 export const IMPORT_MODULE = 'wasi_snapshot_preview1';
 
 type AnyImport = (...args: never[]) => unknown;
 
+/**
+ * browser_wasi_shim reads guest memory with DataView and lets a bad pointer's
+ * RangeError escape, which would trap the guest. A bad pointer is EFAULT.
+ */
+function faultsAsErrno(fn: AnyImport): AnyImport {
+  return (...args: never[]) => {
+    try {
+      return fn(...args);
+    } catch (err) {
+      if (err instanceof RangeError) return E.FAULT;
+      throw err;
+    }
+  };
+}
+
 export function guestImports(wasi: WASI, ctx: SocketContext): Record<string, AnyImport> {
-  const base = wasi.wasiImport as Record<string, AnyImport>;
+  const base = Object.fromEntries(Object.entries(wasi.wasiImport as Record<string, AnyImport>).map(([name, fn]) => [name, faultsAsErrno(fn)]));
   const fallback = {
     fd_read: base.fd_read as (...args: never[]) => number,
     fd_write: base.fd_write as (...args: never[]) => number,

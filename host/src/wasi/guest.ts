@@ -36,7 +36,14 @@ export interface GuestEmbedder {
 
 export type GuestOutcome = { kind: 'exit'; code: number } | { kind: 'trap'; message: string };
 
-export function runGuest(init: GuestInit, embedder: GuestEmbedder): GuestOutcome {
+export interface Guest {
+  wasi: WASI;
+  instance: WebAssembly.Instance;
+  ctx: SocketContext;
+}
+
+/** Instantiates the guest with wasock's imports, without starting it. */
+export function createGuest(init: GuestInit, embedder: GuestEmbedder): Guest {
   const arena = new Arena(init.arena);
   const control = new ControlClient(arena, embedder.port);
   const fds: Fd[] = [
@@ -59,8 +66,20 @@ export function runGuest(init: GuestInit, embedder: GuestEmbedder): GuestOutcome
   };
   const instance = new WebAssembly.Instance(init.module, { [IMPORT_MODULE]: guestImports(wasi, ctx) as WebAssembly.ModuleImports });
   memory = instance.exports.memory as WebAssembly.Memory;
+  // browser_wasi_shim reads memory through wasi.inst.
+  wasi.inst = instance as unknown as WASI['inst'];
+  return { wasi, instance, ctx };
+}
+
+export function runGuest(init: GuestInit, embedder: GuestEmbedder): GuestOutcome {
+  let guest: Guest;
   try {
-    const code = wasi.start(instance as unknown as { exports: { memory: WebAssembly.Memory; _start: () => unknown } });
+    guest = createGuest(init, embedder);
+  } catch (err) {
+    return { kind: 'trap', message: `cannot instantiate: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  try {
+    const code = guest.wasi.start(guest.instance as unknown as { exports: { memory: WebAssembly.Memory; _start: () => unknown } });
     return { kind: 'exit', code };
   } catch (err) {
     if (err instanceof WASIProcExit) return { kind: 'exit', code: err.code };
