@@ -74,7 +74,7 @@ export interface ArenaGeometry {
   ringBytes: number;
 }
 
-export const DEFAULT_GEOMETRY: ArenaGeometry = { maxSockets: 4096, ringBytes: 128 * 1024 };
+export const DEFAULT_GEOMETRY: ArenaGeometry = { maxSockets: 4096, ringBytes: 256 * 1024 };
 
 /** Views over one arena buffer; both threads construct one from the same buffer. */
 export class Arena {
