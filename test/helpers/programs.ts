@@ -3,7 +3,7 @@
 // with free loopback ports and bounded waits, so suites can run in parallel.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import dgram from 'node:dgram';
 import { join, dirname } from 'node:path';
@@ -54,7 +54,9 @@ export function start(build: Build, name: string, args: string[], options: Start
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  if (options.stdin !== undefined) child.stdin!.end(options.stdin);
+  // A program may exit without reading its input: EPIPE on the pipe is fine.
+  child.stdin!.on('error', () => {});
+  if (options.stdin !== undefined) child.stdin!.end(options.stdin === '' ? undefined : options.stdin);
   const timeout = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
   const done = new Promise<Finished>((resolve) => {
     child.on('close', (code, signal) => {
@@ -65,12 +67,74 @@ export function start(build: Build, name: string, args: string[], options: Start
   return { child, done, stdout: () => stdout };
 }
 
+/**
+ * Waits until the program's stdout contains `text` (counting from `from`
+ * characters in, so a repeated line can be awaited again). Fails after
+ * `timeoutMs`, or as soon as the program exits without having printed it.
+ * Resolves with the stdout length just past the match.
+ */
+export function waitForOutput(running: Running, text: string, timeoutMs = 10_000, from = 0): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const found = (): boolean => {
+      const at = running.stdout().indexOf(text, from);
+      if (at < 0) return false;
+      finish();
+      resolve(at + text.length);
+      return true;
+    };
+    const onData = () => void found();
+    let settled = false;
+    const onClose = () => {
+      if (settled || found()) return;
+      finish();
+      reject(new Error(`the program exited without printing ${JSON.stringify(text)}; stdout: ${JSON.stringify(running.stdout())}`));
+    };
+    const timer = setTimeout(() => {
+      finish();
+      reject(new Error(`no ${JSON.stringify(text)} on stdout within ${timeoutMs} ms; stdout: ${JSON.stringify(running.stdout())}`));
+    }, timeoutMs);
+    const finish = () => {
+      settled = true;
+      clearTimeout(timer);
+      running.child.stdout!.off('data', onData);
+    };
+    // Registered after start()'s own listener, so stdout() already has the chunk.
+    running.child.stdout!.on('data', onData);
+    // `done` settles once the process has exited and its output is all in.
+    void running.done.then(onClose);
+    found();
+  });
+}
+
 export function run(build: Build, name: string, args: string[], options: StartOptions = {}): Promise<Finished> {
   return start(build, name, args, options).done;
 }
 
-/** A loopback port that is free for both TCP and UDP right now. */
+/** The first port of the kernel's ephemeral range (where bind(0) and connect() pick from). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 0 ? low : 32768;
+  } catch {
+    return 32768;
+  }
+}
+
+/**
+ * A loopback port that is free for both TCP and UDP right now. It is taken
+ * from below the ephemeral range, so the programs other tests run at the
+ * same time (binding port 0, connecting) cannot be handed it by the kernel
+ * before our server binds it.
+ */
 export async function freePort(): Promise<number> {
+  const high = ephemeralLow() - 1;
+  const low = 20_000;
+  if (high - low >= 1000) {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const port = low + Math.floor(Math.random() * (high - low + 1));
+      if (!(await tcpTaken(port)) && (await udpFree(port))) return port;
+    }
+  }
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = await new Promise<number>((resolve, reject) => {
       const server = net.createServer();
@@ -83,6 +147,31 @@ export async function freePort(): Promise<number> {
     if (await udpFree(port)) return port;
   }
   throw new Error('no free loopback port found');
+}
+
+/**
+ * Whether the kernel's socket tables show `port` bound (TCP: listening),
+ * read from /proc/net without touching the port; undefined where there is
+ * no /proc/net.
+ */
+function boundPerProc(port: number, proto: 'tcp' | 'udp'): boolean | undefined {
+  let readable = false;
+  for (const file of proto === 'tcp' ? ['/proc/net/tcp', '/proc/net/tcp6'] : ['/proc/net/udp', '/proc/net/udp6']) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    readable = true;
+    for (const line of text.split('\n').slice(1)) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length < 4) continue;
+      const local = fields[1].split(':');
+      if (parseInt(local[local.length - 1], 16) === port && (proto === 'udp' || fields[3] === '0A')) return true;
+    }
+  }
+  return readable ? false : undefined;
 }
 
 function udpFree(port: number): Promise<boolean> {
@@ -101,15 +190,22 @@ function tcpTaken(port: number): Promise<boolean> {
   });
 }
 
+/** Whether nothing holds `port` on 127.0.0.1 right now (probed with a bind). */
+export async function portIsFree(port: number, proto: 'tcp' | 'udp'): Promise<boolean> {
+  return proto === 'tcp' ? !(await tcpTaken(port)) : udpFree(port);
+}
+
 /**
- * Waits until something has bound `port` on loopback (probing with a bind,
- * which does not consume a server's accept()). Fails after `timeoutMs`.
+ * Waits until something has bound `port` on loopback. Reads /proc/net where
+ * there is one (so the probe can never take the port from the server, nor
+ * consume its accept()); elsewhere probes with a bind. Fails after `timeoutMs`.
  */
 export async function waitForBound(port: number, proto: 'tcp' | 'udp', timeoutMs = 10_000, alive?: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (alive && !alive()) throw new Error(`the server exited before binding port ${port}`);
-    if (proto === 'tcp' ? await tcpTaken(port) : !(await udpFree(port))) return;
+    const seen = boundPerProc(port, proto);
+    if (seen ?? (proto === 'tcp' ? await tcpTaken(port) : !(await udpFree(port)))) return;
     await new Promise((r) => setTimeout(r, 25));
   }
   throw new Error(`nothing bound ${proto} port ${port} within ${timeoutMs} ms`);
@@ -129,14 +225,14 @@ export async function runPair(
   names: { server: string; client: string },
   args: { server: (port: number) => string[]; client: (port: number) => string[] },
   proto: 'tcp' | 'udp',
-  options: { clientStdin?: string; serverStdin?: string } = {},
+  options: { clientStdin?: string; serverStdin?: string; timeoutMs?: number } = {},
 ): Promise<PairResult> {
   const port = await freePort();
-  const server = start(pairing.server, names.server, args.server(port), { stdin: options.serverStdin ?? '' });
+  const server = start(pairing.server, names.server, args.server(port), { stdin: options.serverStdin ?? '', timeoutMs: options.timeoutMs });
   let exited = false;
   void server.done.then(() => (exited = true));
   await waitForBound(port, proto, 10_000, () => !exited);
-  const client = await run(pairing.client, names.client, args.client(port), { stdin: options.clientStdin ?? '' });
+  const client = await run(pairing.client, names.client, args.client(port), { stdin: options.clientStdin ?? '', timeoutMs: options.timeoutMs });
   return { server: await server.done, client };
 }
 

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The one build entry point: TypeScript host, toolchain check, then the C
+# side (libsock.a and every example and test, natively and as wasm).
+# Each step skips work that is already up to date, so a run with nothing
+# changed finishes in well under two seconds.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")"
+
+# 1. JavaScript dependencies, only when they were never installed.
+if [ ! -d node_modules ]; then
+  npm ci
+fi
+
+# 2. The host bundle (build/host), which includes the compiler driver.
+node tools/build-host.mjs
+
+# 3. The toolchain. The driver knows what it needs and says what is missing
+#    in one line; as root on Debian we install it, anywhere else we stop.
+can_install() { [ "$(id -u)" = 0 ] && [ -f /etc/debian_version ]; }
+
+packages=()
+command -v make >/dev/null || packages+=(make)
+command -v gcc >/dev/null || packages+=(gcc libc6-dev)
+toolchain="$(node host/cc.js --print-toolchain 2>/dev/null)" || {
+  read -r -a wasm_packages <<<"$(node host/cc.js --print-debian-packages)"
+  packages+=("${wasm_packages[@]}")
+}
+if [ "${#packages[@]}" -gt 0 ]; then
+  if can_install; then
+    echo "build.sh: installing ${packages[*]}"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y "${packages[@]}"
+    toolchain="$(node host/cc.js --print-toolchain)"
+  else
+    node host/cc.js --check-toolchain || true # the driver's one line: what is missing
+    echo "build.sh: missing ${packages[*]}; install them with: apt-get install -y ${packages[*]}" >&2
+    exit 1
+  fi
+fi
+ar="$(sed -n 's/^ar=//p' <<<"$toolchain")"
+
+# 4. The C side.
+make -s -j2 -f tools/c.mk AR="$ar"

@@ -1,0 +1,199 @@
+/*
+ * The guest half of the wasock socket ABI, in one place: the layouts the host
+ * reads and writes in linear memory, the ABI's own constants, and the import
+ * declarations. docs/abi.md is the contract; the TypeScript host keeps the
+ * mirror image of this file, and c-src/tests/abi_layout.c prints what the
+ * compiler made of it so a test can compare the two sides.
+ *
+ * The ABI is WAMR lib-socket compatible, which is why its codes differ from
+ * wasi-libc's AF_* / SOCK_* values: libsock translates at every boundary.
+ */
+#ifndef WASOCK_ABI_H
+#define WASOCK_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Address kinds in wasock_addr.kind. */
+#define WASOCK_ADDR_KIND_IP4 0
+#define WASOCK_ADDR_KIND_IP6 1
+
+/* Socket types (sock_open, addr_info.socktype, hints.socktype). */
+#define WASOCK_SOCKTYPE_DGRAM 0
+#define WASOCK_SOCKTYPE_STREAM 1
+#define WASOCK_SOCKTYPE_ANY (-1) /* hints only */
+
+/* Address families (sock_open, hints.family). */
+#define WASOCK_FAMILY_INET4 0
+#define WASOCK_FAMILY_INET6 1
+#define WASOCK_FAMILY_UNSPEC 2 /* hints only */
+
+/* Standard preview 1 flag and type values the socket calls rely on. They are
+ * restated here (rather than taken from <wasi/api.h> only) so the layout test
+ * prints them and the host can check its copy. */
+#define WASOCK_FDFLAGS_NONBLOCK 4
+#define WASOCK_RIFLAGS_PEEK 1
+#define WASOCK_RIFLAGS_WAITALL 2
+#define WASOCK_ROFLAGS_DATA_TRUNCATED 1
+#define WASOCK_SDFLAGS_RD 1
+#define WASOCK_SDFLAGS_WR 2
+#define WASOCK_FILETYPE_SOCKET_DGRAM 5
+#define WASOCK_FILETYPE_SOCKET_STREAM 6
+
+/* addr: 24 bytes, align 4. IPv4 octets are in network order (as in
+ * sin_addr); IPv6 groups and both ports are in host order, unlike sockaddr. */
+typedef struct wasock_addr_ip4 {
+    uint8_t octets[4];
+    uint16_t port;
+} wasock_addr_ip4;
+
+typedef struct wasock_addr_ip6 {
+    uint16_t groups[8];
+    uint16_t port;
+} wasock_addr_ip6;
+
+typedef struct wasock_addr {
+    uint32_t kind;
+    union {
+        wasock_addr_ip4 ip4;
+        wasock_addr_ip6 ip6;
+    } u;
+} wasock_addr;
+
+/* One sock_addr_resolve result. */
+typedef struct wasock_addr_info {
+    wasock_addr addr;
+    int32_t socktype;
+} wasock_addr_info;
+
+/* sock_addr_resolve's filter; enabled = 0 means "no hints". */
+typedef struct wasock_addr_hints {
+    int32_t socktype;
+    int32_t family;
+    uint8_t enabled;
+} wasock_addr_hints;
+
+/* iovec / ciovec as preview 1 lays them out (and as struct iovec is). */
+typedef struct wasock_iovec {
+    uint32_t buf;
+    uint32_t len;
+} wasock_iovec;
+
+#ifdef __wasm32__
+/* The layout is the contract: break the build rather than the host. */
+_Static_assert(sizeof(wasock_addr) == 24, "addr is 24 bytes");
+_Static_assert(_Alignof(wasock_addr) == 4, "addr is 4-aligned");
+_Static_assert(offsetof(wasock_addr, u.ip4.octets) == 4, "ip4 octets at 4");
+_Static_assert(offsetof(wasock_addr, u.ip4.port) == 8, "ip4 port at 8");
+_Static_assert(offsetof(wasock_addr, u.ip6.groups) == 4, "ip6 groups at 4");
+_Static_assert(offsetof(wasock_addr, u.ip6.port) == 20, "ip6 port at 20");
+_Static_assert(sizeof(wasock_addr_info) == 28, "addr_info is 28 bytes");
+_Static_assert(offsetof(wasock_addr_info, socktype) == 24, "socktype at 24");
+_Static_assert(sizeof(wasock_addr_hints) == 12, "hints is 12 bytes");
+_Static_assert(offsetof(wasock_addr_hints, family) == 4, "family at 4");
+_Static_assert(offsetof(wasock_addr_hints, enabled) == 8, "enabled at 8");
+_Static_assert(sizeof(wasock_iovec) == 8, "iovec is 8 bytes");
+#endif
+
+/*
+ * Imports. Every one lives in wasi_snapshot_preview1 and returns a WASI errno
+ * (0 = success). The C names carry a reserved prefix so a program may define
+ * its own `sock_open` without colliding with ours.
+ */
+#define WASOCK_IMPORT(name) \
+    __attribute__((import_module("wasi_snapshot_preview1"), import_name(name)))
+
+WASOCK_IMPORT("sock_open")
+int32_t __wasock_sock_open(int32_t poolfd, int32_t af, int32_t socktype, uint32_t *fd_out);
+WASOCK_IMPORT("sock_bind")
+int32_t __wasock_sock_bind(int32_t fd, const wasock_addr *addr);
+WASOCK_IMPORT("sock_connect")
+int32_t __wasock_sock_connect(int32_t fd, const wasock_addr *addr);
+WASOCK_IMPORT("sock_listen")
+int32_t __wasock_sock_listen(int32_t fd, int32_t backlog);
+WASOCK_IMPORT("sock_accept")
+int32_t __wasock_sock_accept(int32_t fd, uint32_t fdflags, uint32_t *fd_out);
+WASOCK_IMPORT("sock_addr_local")
+int32_t __wasock_sock_addr_local(int32_t fd, wasock_addr *addr_out);
+WASOCK_IMPORT("sock_addr_remote")
+int32_t __wasock_sock_addr_remote(int32_t fd, wasock_addr *addr_out);
+WASOCK_IMPORT("sock_addr_resolve")
+int32_t __wasock_sock_addr_resolve(const char *host, const char *service,
+                                   const wasock_addr_hints *hints,
+                                   wasock_addr_info *info_out, uint32_t max_count,
+                                   uint32_t *total_out);
+WASOCK_IMPORT("sock_send_to")
+int32_t __wasock_sock_send_to(int32_t fd, const wasock_iovec *iov, uint32_t iovcnt,
+                              uint32_t siflags, const wasock_addr *dest,
+                              uint32_t *sent_out);
+WASOCK_IMPORT("sock_recv_from")
+int32_t __wasock_sock_recv_from(int32_t fd, const wasock_iovec *iov, uint32_t iovcnt,
+                                uint32_t riflags, wasock_addr *src_out,
+                                uint32_t *recvd_out);
+WASOCK_IMPORT("sock_send")
+int32_t __wasock_sock_send(int32_t fd, const wasock_iovec *iov, uint32_t iovcnt,
+                           uint32_t siflags, uint32_t *sent_out);
+WASOCK_IMPORT("sock_recv")
+int32_t __wasock_sock_recv(int32_t fd, const wasock_iovec *iov, uint32_t iovcnt,
+                           uint32_t riflags, uint32_t *recvd_out, uint16_t *roflags_out);
+WASOCK_IMPORT("sock_shutdown")
+int32_t __wasock_sock_shutdown(int32_t fd, uint32_t how);
+
+/* Boolean options: set takes 0/1, get writes one byte. */
+WASOCK_IMPORT("sock_set_reuse_addr")
+int32_t __wasock_sock_set_reuse_addr(int32_t fd, uint32_t value);
+WASOCK_IMPORT("sock_get_reuse_addr")
+int32_t __wasock_sock_get_reuse_addr(int32_t fd, uint8_t *out);
+WASOCK_IMPORT("sock_set_reuse_port")
+int32_t __wasock_sock_set_reuse_port(int32_t fd, uint32_t value);
+WASOCK_IMPORT("sock_get_reuse_port")
+int32_t __wasock_sock_get_reuse_port(int32_t fd, uint8_t *out);
+WASOCK_IMPORT("sock_set_keep_alive")
+int32_t __wasock_sock_set_keep_alive(int32_t fd, uint32_t value);
+WASOCK_IMPORT("sock_get_keep_alive")
+int32_t __wasock_sock_get_keep_alive(int32_t fd, uint8_t *out);
+WASOCK_IMPORT("sock_set_tcp_no_delay")
+int32_t __wasock_sock_set_tcp_no_delay(int32_t fd, uint32_t value);
+WASOCK_IMPORT("sock_get_tcp_no_delay")
+int32_t __wasock_sock_get_tcp_no_delay(int32_t fd, uint8_t *out);
+WASOCK_IMPORT("sock_set_broadcast")
+int32_t __wasock_sock_set_broadcast(int32_t fd, uint32_t value);
+WASOCK_IMPORT("sock_get_broadcast")
+int32_t __wasock_sock_get_broadcast(int32_t fd, uint8_t *out);
+WASOCK_IMPORT("sock_set_ipv6_only")
+int32_t __wasock_sock_set_ipv6_only(int32_t fd, uint32_t value);
+WASOCK_IMPORT("sock_get_ipv6_only")
+int32_t __wasock_sock_get_ipv6_only(int32_t fd, uint8_t *out);
+
+/* Sizes are u32. */
+WASOCK_IMPORT("sock_set_recv_buf_size")
+int32_t __wasock_sock_set_recv_buf_size(int32_t fd, uint32_t size);
+WASOCK_IMPORT("sock_get_recv_buf_size")
+int32_t __wasock_sock_get_recv_buf_size(int32_t fd, uint32_t *out);
+WASOCK_IMPORT("sock_set_send_buf_size")
+int32_t __wasock_sock_set_send_buf_size(int32_t fd, uint32_t size);
+WASOCK_IMPORT("sock_get_send_buf_size")
+int32_t __wasock_sock_get_send_buf_size(int32_t fd, uint32_t *out);
+
+/* TTL is a u8. */
+WASOCK_IMPORT("sock_set_ip_ttl")
+int32_t __wasock_sock_set_ip_ttl(int32_t fd, uint32_t ttl);
+WASOCK_IMPORT("sock_get_ip_ttl")
+int32_t __wasock_sock_get_ip_ttl(int32_t fd, uint8_t *out);
+
+WASOCK_IMPORT("sock_set_linger")
+int32_t __wasock_sock_set_linger(int32_t fd, uint32_t enabled, int32_t seconds);
+WASOCK_IMPORT("sock_get_linger")
+int32_t __wasock_sock_get_linger(int32_t fd, uint8_t *enabled_out, int32_t *seconds_out);
+
+/* Timeouts travel as i64 microseconds; 0 means "no timeout". */
+WASOCK_IMPORT("sock_set_recv_timeout")
+int32_t __wasock_sock_set_recv_timeout(int32_t fd, int64_t micros);
+WASOCK_IMPORT("sock_get_recv_timeout")
+int32_t __wasock_sock_get_recv_timeout(int32_t fd, uint64_t *out);
+WASOCK_IMPORT("sock_set_send_timeout")
+int32_t __wasock_sock_set_send_timeout(int32_t fd, int64_t micros);
+WASOCK_IMPORT("sock_get_send_timeout")
+int32_t __wasock_sock_get_send_timeout(int32_t fd, uint64_t *out);
+
+#endif /* WASOCK_ABI_H */

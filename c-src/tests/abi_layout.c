@@ -1,0 +1,38 @@
+/*
+ * abi_layout.c: prints, as one line of JSON, the ABI layouts and constants as
+ * the C compiler sees them in libsock's private header. A host test compares
+ * this with the TypeScript side's table, so the two halves of the ABI cannot
+ * drift apart silently. wasm-only: the layouts that matter are wasm32's.
+ */
+#include <stddef.h>
+#include <stdio.h>
+
+#include "wasock_abi.h"
+
+int main(void) {
+    printf("{\"addr\":{\"size\":%zu,\"align\":%zu,\"kind\":%zu,\"ip4\":%zu,\"ip4_port\":%zu,"
+           "\"ip6\":%zu,\"ip6_port\":%zu},",
+           sizeof(wasock_addr), _Alignof(wasock_addr), offsetof(wasock_addr, kind),
+           offsetof(wasock_addr, u.ip4.octets), offsetof(wasock_addr, u.ip4.port),
+           offsetof(wasock_addr, u.ip6.groups), offsetof(wasock_addr, u.ip6.port));
+    printf("\"addr_info\":{\"size\":%zu,\"addr\":%zu,\"type\":%zu},", sizeof(wasock_addr_info),
+           offsetof(wasock_addr_info, addr), offsetof(wasock_addr_info, socktype));
+    printf("\"hints\":{\"size\":%zu,\"type\":%zu,\"family\":%zu,\"enabled\":%zu},",
+           sizeof(wasock_addr_hints), offsetof(wasock_addr_hints, socktype),
+           offsetof(wasock_addr_hints, family), offsetof(wasock_addr_hints, enabled));
+    printf("\"iovec\":{\"size\":%zu,\"buf\":%zu,\"len\":%zu},", sizeof(wasock_iovec),
+           offsetof(wasock_iovec, buf), offsetof(wasock_iovec, len));
+    printf("\"consts\":{"
+           "\"addr_kind_ip4\":%d,\"addr_kind_ip6\":%d,"
+           "\"socktype_dgram\":%d,\"socktype_stream\":%d,\"socktype_any\":%d,"
+           "\"family_inet4\":%d,\"family_inet6\":%d,\"family_unspec\":%d,"
+           "\"fdflags_nonblock\":%d,\"riflags_peek\":%d,\"riflags_waitall\":%d,"
+           "\"roflags_data_truncated\":%d,\"sdflags_rd\":%d,\"sdflags_wr\":%d,"
+           "\"filetype_socket_dgram\":%d,\"filetype_socket_stream\":%d}}\n",
+           WASOCK_ADDR_KIND_IP4, WASOCK_ADDR_KIND_IP6, WASOCK_SOCKTYPE_DGRAM,
+           WASOCK_SOCKTYPE_STREAM, WASOCK_SOCKTYPE_ANY, WASOCK_FAMILY_INET4, WASOCK_FAMILY_INET6,
+           WASOCK_FAMILY_UNSPEC, WASOCK_FDFLAGS_NONBLOCK, WASOCK_RIFLAGS_PEEK,
+           WASOCK_RIFLAGS_WAITALL, WASOCK_ROFLAGS_DATA_TRUNCATED, WASOCK_SDFLAGS_RD,
+           WASOCK_SDFLAGS_WR, WASOCK_FILETYPE_SOCKET_DGRAM, WASOCK_FILETYPE_SOCKET_STREAM);
+    return 0;
+}

@@ -1,0 +1,36 @@
+/*
+ * bigwrite_server.c (with bigwrite_client.c): the client's single 8 MiB
+ * write() must complete; the server reads until EOF and checks every byte.
+ * Usage: bigwrite_server PORT
+ */
+#include "common.h"
+
+int main(int argc, char **argv) {
+    int port = port_arg(argc, argv, 1);
+    int lfd = socket(AF_INET, SOCK_STREAM, 0);
+    int yes = 1;
+    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    struct sockaddr_in sin = loopback4(port);
+    check(bind(lfd, (struct sockaddr *)&sin, sizeof sin) == 0, "bind");
+    check(listen(lfd, 5) == 0, "listen");
+    int fd = accept(lfd, NULL, NULL);
+    check(fd >= 0, "accept");
+
+    static unsigned char buf[100000];
+    long total = 0, bad = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        check(n >= 0, "read");
+        if (n == 0)
+            break;
+        for (ssize_t i = 0; i < n; i++)
+            if (buf[i] != (unsigned char)((total + i) * 7 % 251))
+                bad++;
+        total += n;
+    }
+    printf("received %ld bytes, %ld wrong\n", total, bad);
+    write_all(fd, "done\n", 5);
+    close(fd);
+    close(lfd);
+    return 0;
+}
