@@ -30,7 +30,7 @@ function vector(items: number[][]): number[] {
 }
 
 /** A command whose _start executes `unreachable`. */
-export function trappingModule(): Uint8Array {
+export function trappingModule(): Uint8Array<ArrayBuffer> {
   return new Uint8Array([
     ...HEADER,
     ...section(0x01, vector([[0x60, 0x00, 0x00]])),
@@ -42,7 +42,7 @@ export function trappingModule(): Uint8Array {
 }
 
 /** A module importing `module.field` as a function of type () → (). */
-export function moduleImporting(module: string, field: string): Uint8Array {
+export function moduleImporting(module: string, field: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array([
     ...HEADER,
     ...section(0x01, vector([[0x60, 0x00, 0x00]])),
@@ -58,7 +58,7 @@ export type ParamType = 'i32' | 'i64';
  * parameters that forwards to it, plus a memory of `pages` pages and an
  * empty `_start`. Lets a test call the host's imports exactly as wasm does.
  */
-export function trampolineModule(imports: { name: string; params: ParamType[] }[], pages: number): Uint8Array {
+export function trampolineModule(imports: { name: string; params: ParamType[] }[], pages: number): Uint8Array<ArrayBuffer> {
   const types = imports.map((imp) => [0x60, ...uleb(imp.params.length), ...imp.params.map((p) => (p === 'i64' ? I64 : I32)), 0x01, I32]);
   types.push([0x60, 0x00, 0x00]);
   const startType = types.length - 1;

@@ -5,9 +5,10 @@
 //   [header: HEADER_WORDS int32] [reply area] [dirty bitmap] [slots] [rings]
 //
 // Slot 0 is stdin (its receive ring is fed from the host's stdin); sockets
-// use slots 1..maxSockets. The buffer is allocated once, at its full size:
-// operating systems commit shared memory lazily, so untouched rings cost
-// address space, not RSS.
+// use slots 1..maxSockets. The buffer is growable: it reserves address space
+// for every slot but commits memory only up to the highest slot in use (the
+// I/O thread grows it when it hands out a slot), so a guest with three
+// sockets costs three sockets' rings, not four thousand.
 
 /** Header word indexes (Int32Array over the whole buffer). */
 export const H = {
@@ -74,6 +75,12 @@ export interface ArenaGeometry {
   ringBytes: number;
 }
 
+/** Slots committed when the arena is created (stdin and the first sockets). */
+const INITIAL_SLOTS = 4;
+/** Slots added per growth step. */
+const GROW_SLOTS = 16;
+const GROWABLE = typeof (SharedArrayBuffer.prototype as { grow?: unknown }).grow === 'function';
+
 export const DEFAULT_GEOMETRY: ArenaGeometry = { maxSockets: 4096, ringBytes: 256 * 1024 };
 
 /** Views over one arena buffer; both threads construct one from the same buffer. */
@@ -117,11 +124,26 @@ export class Arena {
     if (g.ringBytes < 4096 || (g.ringBytes & (g.ringBytes - 1)) !== 0) {
       throw new Error(`ring size must be a power of two >= 4096, not ${g.ringBytes}`);
     }
-    const buffer = new SharedArrayBuffer(Arena.layout(g).total);
+    const layout = Arena.layout(g);
+    const initial = Math.min(layout.total, layout.ringOffset + INITIAL_SLOTS * 2 * g.ringBytes);
+    const buffer = GROWABLE ? new SharedArrayBuffer(initial, { maxByteLength: layout.total }) : new SharedArrayBuffer(layout.total);
     const words = new Int32Array(buffer);
     words[H.MAX_SOCKETS] = g.maxSockets;
     words[H.RING_BYTES] = g.ringBytes;
     return new Arena(buffer);
+  }
+
+  /**
+   * I/O side: makes sure `slot`'s rings are inside the buffer, growing it in
+   * steps of GROW_SLOTS slots. Views over the buffer track its length, in
+   * this thread and in the guest's.
+   */
+  reserveSlot(slot: number): void {
+    const end = this.rxOffset(slot) + 2 * this.ringBytes;
+    if (end <= this.buffer.byteLength) return;
+    const max = this.buffer.maxByteLength;
+    const stepped = this.rxOffset(Math.ceil((slot + 1) / GROW_SLOTS) * GROW_SLOTS);
+    this.buffer.grow(Math.min(max, Math.max(end, stepped)));
   }
 
   get dirtyWords(): number {

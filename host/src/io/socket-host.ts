@@ -101,7 +101,7 @@ export class SocketHost {
   async shutdown(graceMs = 5000): Promise<void> {
     this.doorbell.stop();
     for (const sock of [...this.sockets.values()]) {
-      if (sock.stream && !sock.closing) this.flushSend(sock);
+      if (sock.stream) this.flushSend(sock, true);
       this.release(sock, true);
     }
     if (this.flushing.size === 0) return;
@@ -111,6 +111,20 @@ export class SocketHost {
       new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
     ]);
     clearTimeout(timer);
+  }
+
+  /**
+   * The network itself is gone (the relay's WebSocket dropped): every
+   * socket fails with `errno`, and every blocked call — read, write, accept,
+   * recvfrom, poll — returns instead of waiting for a peer that cannot come.
+   */
+  networkGone(errno: number = E.CONNRESET): void {
+    for (const sock of this.sockets.values()) {
+      if (this.arena.load(sock.slot, S.ERROR) === 0) this.arena.store(sock.slot, S.ERROR, errno);
+      this.arena.setFlags(sock.slot, SF.HANGUP | SF.TX_CLOSED);
+      this.arena.clearFlags(sock.slot, SF.CONNECTING);
+    }
+    wakeGuest(this.arena);
   }
 
   get openSockets(): number {
@@ -146,6 +160,12 @@ export class SocketHost {
     for (let i = 0; i < max; i++) {
       const slot = ((this.nextFree - 1 + i) % max) + 1;
       if (this.inUse[slot]) continue;
+      try {
+        this.arena.reserveSlot(slot);
+      } catch {
+        // The memory for another socket's rings could not be committed.
+        return null;
+      }
       this.inUse[slot] = 1;
       this.nextFree = slot + 1;
       this.arena.resetSlot(slot);
@@ -167,6 +187,7 @@ export class SocketHost {
   private release(sock: HostSocket, graceful: boolean): void {
     if (!this.sockets.has(sock.slot)) return;
     this.sockets.delete(sock.slot);
+    sock.closing = true;
     if (sock.stream) {
       if (graceful && !sock.linger0) {
         sock.stream.end();
@@ -295,20 +316,34 @@ export class SocketHost {
 
   private close(sock: HostSocket): ControlReply {
     sock.closing = true;
-    if (sock.stream && !sock.linger0) {
-      // Data the guest wrote before close() still goes out, then FIN.
-      this.flushSend(sock);
-      if (sock.tx.used() === 0) this.release(sock, true);
-    } else if (sock.kind === 'dgram') {
+    if (sock.kind === 'dgram') {
       this.flushDatagrams(sock);
       this.release(sock, true);
+    } else if (sock.stream && (sock.rx.used() > 0 || sock.overflow.length > 0)) {
+      // Linux answers close() with unread data by resetting the connection.
+      this.release(sock, false);
     } else {
+      // Data the guest wrote before close() still goes out, then FIN. The
+      // transport queues whatever write() is given, so nothing waits here.
+      if (sock.stream) this.flushSend(sock, true);
       this.release(sock, !sock.linger0);
     }
     return { errno: 0 };
   }
 
   private shutdownSocket(sock: HostSocket, how: number): ControlReply {
+    if (sock.listener && how & 1) {
+      // SHUT_RD on a listening socket: it stops listening; pending
+      // connections are reset and accept() fails with EINVAL from now on.
+      sock.listener.close();
+      sock.listener = undefined;
+      for (const pending of sock.acceptQueue) this.release(pending, false);
+      sock.acceptQueue = [];
+      this.arena.store(sock.slot, S.ACCEPT_COUNT, 0);
+      this.arena.clearFlags(sock.slot, SF.LISTENING);
+      wakeGuest(this.arena);
+      return { errno: 0 };
+    }
     if (sock.kind === 'stream' && !sock.stream) return { errno: E.NOTCONN };
     if (how & 1) {
       sock.readShut = true;
@@ -368,9 +403,11 @@ export class SocketHost {
           this.release(sock, false);
           return;
         }
-        this.arena.store(sock.slot, S.ERROR, errno);
-        this.arena.setFlags(sock.slot, SF.TX_CLOSED | SF.HANGUP | (sock.overflow.length === 0 ? SF.RX_EOF : 0));
-        if (sock.overflow.length > 0) sock.eofPending = true;
+        // A reset after the peer's FIN finds the connection half closed
+        // (CLOSE_WAIT): Linux then fails writes with EPIPE and reads see EOF.
+        const finSeen = sock.eofPending || (this.arena.flags(sock.slot) & SF.RX_EOF) !== 0;
+        this.arena.store(sock.slot, S.ERROR, finSeen && errno === E.CONNRESET ? E.PIPE : errno);
+        this.arena.setFlags(sock.slot, SF.TX_CLOSED | SF.HANGUP);
         wakeGuest(this.arena);
       },
       drain: () => {
@@ -381,7 +418,13 @@ export class SocketHost {
   }
 
   private onStreamData(sock: HostSocket, chunk: Uint8Array): void {
-    if (sock.readShut || sock.closing) return;
+    if (sock.closing) {
+      // Data for a socket the guest closed: a kernel answers with a reset,
+      // which is how the peer's next write learns it fails (EPIPE).
+      sock.stream?.destroy();
+      return;
+    }
+    if (sock.readShut) return;
     if (sock.overflow.length === 0) {
       const n = sock.rx.write(chunk);
       if (n === chunk.length) {
@@ -417,7 +460,6 @@ export class SocketHost {
     }
     this.refillReceive(sock);
     this.flushSend(sock);
-    if (sock.closing && sock.tx.used() === 0) this.release(sock, true);
   }
 
   private refillReceive(sock: HostSocket): void {
@@ -441,10 +483,13 @@ export class SocketHost {
     if (moved) wakeGuest(this.arena);
   }
 
-  /** Moves the send ring into the stream until the transport pushes back. */
-  private flushSend(sock: HostSocket): void {
+  /**
+   * Moves the send ring into the stream until the transport pushes back, or
+   * entirely with `force` (close and exit: the transport queues it all).
+   */
+  private flushSend(sock: HostSocket, force = false): void {
     const stream = sock.stream;
-    if (stream && !sock.waitingDrain) {
+    if (stream && (!sock.waitingDrain || force)) {
       let freed = false;
       for (;;) {
         const n = sock.tx.used();
@@ -453,7 +498,7 @@ export class SocketHost {
         sock.tx.peek(0, chunk);
         sock.tx.release(n);
         freed = true;
-        if (!stream.write(chunk)) {
+        if (!stream.write(chunk) && !force) {
           sock.waitingDrain = true;
           break;
         }

@@ -69,12 +69,20 @@ class NodeStream implements Stream {
 }
 
 class NodeDatagram implements DatagramSocket {
+  /** Sends node:dgram has not handed to the kernel yet. */
+  private inFlight = 0;
+  private closeRequested = false;
+
   constructor(private readonly socket: dgram.Socket, readonly local: SockAddr) {}
 
   send(data: Uint8Array, to: SockAddr): void {
+    if (this.closeRequested) return;
+    this.inFlight++;
     // Send errors (unreachable, too big) surface asynchronously; like an
     // unconnected UDP socket on Linux, the sender is not told.
-    this.socket.send(data, to.port, to.ip, () => {});
+    this.socket.send(data, to.port, to.ip, () => {
+      if (--this.inFlight === 0 && this.closeRequested) this.closeNow();
+    });
   }
 
   setBroadcast(on: boolean): void {
@@ -85,7 +93,20 @@ class NodeDatagram implements DatagramSocket {
     this.socket.setTTL(ttl);
   }
 
+  /**
+   * node:dgram drops a datagram whose send() has not completed when the
+   * socket closes (it resolves the address asynchronously first), while a
+   * kernel delivers what sendto() accepted before close(). So the socket
+   * stops receiving now and closes once its sends are out.
+   */
   close(): void {
+    if (this.closeRequested) return;
+    this.closeRequested = true;
+    this.socket.removeAllListeners('message');
+    if (this.inFlight === 0) this.closeNow();
+  }
+
+  private closeNow(): void {
     try {
       this.socket.close();
     } catch {
@@ -97,7 +118,10 @@ class NodeDatagram implements DatagramSocket {
 export class NodeBackend implements NetBackend {
   connect(to: SockAddr, from: SockAddr | null): Promise<Stream> {
     return new Promise((resolve, reject) => {
+      // allowHalfOpen: a FIN from the peer ends only its direction, as in
+      // a kernel; the guest decides when to close its own (half_close).
       const socket = net.connect({
+        allowHalfOpen: true,
         host: to.ip,
         port: to.port,
         family: to.family,
@@ -117,7 +141,7 @@ export class NodeBackend implements NetBackend {
 
   listen(at: SockAddr, options: ListenOptions, onConnection: (stream: Stream) => void): Promise<Listener> {
     return new Promise((resolve, reject) => {
-      const server = net.createServer({ pauseOnConnect: false, noDelay: false });
+      const server = net.createServer({ pauseOnConnect: false, noDelay: false, allowHalfOpen: true });
       server.on('connection', (socket) => {
         // A connection reset before accept() can emit 'error' with nobody listening yet.
         socket.on('error', () => {});

@@ -38,7 +38,9 @@ export function pollOneoff(arena: Arena, mem: GuestMemory, fds: (Fd | undefined)
     if (obj instanceof SocketFd) {
       const r = sub.type === EVENTTYPE.FD_READ ? obj.readable() : obj.writable();
       if (!r.ready) return null;
-      return { error: 0, nbytes: r.nbytes, hangup: r.hangup };
+      // A pending socket error rides on the ready event (not consumed): the
+      // guest's poll() shows it as POLLERR next to POLLIN/POLLOUT.
+      return { error: obj.pendingError(), nbytes: r.nbytes, hangup: r.hangup };
     }
     if (obj instanceof StdinFd && sub.type === EVENTTYPE.FD_READ) {
       const r = obj.readable();

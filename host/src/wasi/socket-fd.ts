@@ -52,6 +52,8 @@ export class SocketFd extends Fd {
   requestedBind: SockAddr | null = null;
   local: SockAddr | null = null;
   peer: SockAddr | null = null;
+  /** A non-blocking connect returned EINPROGRESS and no connect() since has seen its outcome. */
+  connectInProgress = false;
   readonly options: SocketOptions;
 
   constructor(
@@ -124,7 +126,9 @@ export class SocketFd extends Fd {
 
   /** accept(): waits for a queued connection unless non-blocking; throws GuestError. */
   acceptBlocking(): ControlReply {
-    const result = blockUntil(this.arena, this.nonblocking ? 0 : timeoutMs(this.options.recvTimeoutUs), () => {
+    const result = blockUntil(this.arena, this.nonblocking ? 0 : timeoutMs(this.options.recvTimeoutUs), (): ControlReply | undefined => {
+      // The listener failed (its network is gone): report that, don't wait.
+      if (this.acceptCount() === 0 && this.pendingError() !== 0) return { errno: this.takeError() };
       if (this.acceptCount() === 0) return undefined;
       const reply = this.control.call('accept', { slot: this.slot });
       return reply.errno === E.AGAIN ? undefined : reply;
@@ -151,17 +155,23 @@ export class SocketFd extends Fd {
         copied += n;
         if (this.flags() & SF.RX_PAUSED) markDirty(this.arena, this.slot);
         if (!waitAll || copied === total) return { errno: 0, n: copied };
-        return undefined;
+        // MSG_WAITALL and still short: look at EOF and errors below, which
+        // may have arrived with these bytes (no later wake-up announces them).
       }
       const flags = this.flags();
       // Ring empty while the I/O thread holds back data: ask it to refill.
       if (flags & SF.RX_PAUSED) markDirty(this.arena, this.slot);
+      // Bytes that landed after `available` was read come before the EOF or
+      // error flagged with them (their wake-up makes blockUntil look again).
+      if (this.rx.used() > 0) return undefined;
+      // Order as in Linux's tcp_recvmsg: data, then EOF (the peer's FIN),
+      // then a pending error (reported once), then EOF for a dead connection.
+      if (flags & SF.RX_EOF) return { errno: 0, n: copied };
       if (this.pendingError() !== 0) {
         if (copied > 0) return { errno: 0, n: copied };
-        const errno = this.takeError();
-        return { errno, n: 0 };
+        return { errno: this.takeError(), n: 0 };
       }
-      if (flags & SF.RX_EOF) return { errno: 0, n: copied };
+      if (flags & SF.HANGUP) return { errno: 0, n: copied };
       if (!(flags & (SF.CONNECTED | SF.CONNECTING))) return { errno: E.NOTCONN, n: 0 };
       return undefined;
     });
@@ -266,6 +276,7 @@ export class SocketFd extends Fd {
     const peek = (riflags & RIFLAGS.RECV_PEEK) !== 0;
     const result = blockUntil(this.arena, nonblocking ? 0 : timeoutMs(this.options.recvTimeoutUs), (): IoResult | undefined => {
       if (this.rx.used() < DGRAM_HEADER_BYTES) {
+        if (this.pendingError() !== 0) return { errno: this.takeError(), n: 0 };
         return this.flags() & SF.RX_EOF ? { errno: 0, n: 0 } : undefined;
       }
       const header = new Uint8Array(DGRAM_HEADER_BYTES);
@@ -294,7 +305,7 @@ export class SocketFd extends Fd {
     if (flags & SF.RX_PAUSED && used === 0) markDirty(this.arena, this.slot);
     const hangup = (flags & SF.HANGUP) !== 0 || ((flags & SF.RX_EOF) !== 0 && (flags & SF.TX_CLOSED) !== 0);
     if (used > 0) return { ready: true, nbytes: used, hangup };
-    const ended = (flags & SF.RX_EOF) !== 0 || this.pendingError() !== 0;
+    const ended = (flags & (SF.RX_EOF | SF.HANGUP)) !== 0 || this.pendingError() !== 0;
     if (this.type === 'stream' && !(flags & (SF.CONNECTED | SF.CONNECTING))) return { ready: true, nbytes: 0, hangup: true };
     return { ready: ended, nbytes: 0, hangup };
   }

@@ -231,6 +231,7 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
       return traced('accept', fd, () => [], () => {
         const sock = socketAt(fd);
         mem.check(fdOut, 4);
+        if (sock.type === 'dgram') throw new GuestError(E.NOTSUP);
         if (!(sock.flags() & SF.LISTENING)) throw new GuestError(E.INVAL);
         const reply = sock.acceptBlocking();
         const child = new SocketFd(ctx.arena, control, reply.slot as number, 'stream', sock.family);
@@ -251,8 +252,19 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
         shown = formatSockAddr(addr);
         sameFamily(sock, addr);
         checkPolicy('connect', addr);
-        const reply = control.call('connect', { slot: sock.slot, addr, nonblocking: sock.nonblocking && sock.type === 'stream' });
+        if (sock.connectInProgress) {
+          // Linux: connect() again after a non-blocking connect reports how
+          // it went — EALREADY while pending, 0 once (then EISCONN), or its error.
+          const flags = sock.flags();
+          if (flags & SF.CONNECTING) throw new GuestError(E.ALREADY);
+          sock.connectInProgress = false;
+          if (flags & SF.CONNECTED && sock.pendingError() === 0) return { result: 0 };
+          throw new GuestError(sock.takeError() || E.CONNREFUSED);
+        }
+        const nonblocking = sock.nonblocking && sock.type === 'stream';
+        const reply = control.call('connect', { slot: sock.slot, addr, nonblocking });
         if (reply.errno === 0 || reply.errno === E.INPROGRESS) sock.peer = addr;
+        if (reply.errno === E.INPROGRESS) sock.connectInProgress = true;
         ok(reply);
         if (reply.local) sock.local = reply.local as SockAddr;
         return { result: 0 };
@@ -390,7 +402,16 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
       traced('shutdown', fd, () => [how === 1 ? 'SHUT_RD' : how === 2 ? 'SHUT_WR' : how === 3 ? 'SHUT_RDWR' : String(how)], () => {
         const sock = socketAt(fd);
         if ((how & ~(SDFLAGS.RD | SDFLAGS.WR)) !== 0 || how === 0) throw new GuestError(E.INVAL);
-        if (!(sock.flags() & SF.CONNECTED)) throw new GuestError(E.NOTCONN);
+        const flags = sock.flags();
+        if (flags & SF.LISTENING) {
+          // Linux: SHUT_RD on a listening socket stops it listening; SHUT_WR alone does nothing.
+          if (how & SDFLAGS.RD) ok(control.call('shutdown', { slot: sock.slot, how }));
+          return { result: 0 };
+        }
+        if (!(flags & SF.CONNECTED)) throw new GuestError(E.NOTCONN);
+        // Both directions already finished (our FIN sent and theirs received,
+        // or reset): the connection is closed, as Linux's TCP_CLOSE state.
+        if (sock.type === 'stream' && ((flags & SF.TX_CLOSED && flags & SF.RX_EOF) || flags & SF.HANGUP)) throw new GuestError(E.NOTCONN);
         ok(control.call('shutdown', { slot: sock.slot, how }));
         return { result: 0 };
       }),
