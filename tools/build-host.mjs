@@ -15,6 +15,7 @@ const entries = {
   run: 'host/src/cli/run.ts',
   cc: 'host/src/cli/cc.ts',
   'guest-worker': 'host/src/worker/guest-worker.ts',
+  relay: 'host/src/cli/relay.ts',
 };
 
 function newestMtime(dir) {

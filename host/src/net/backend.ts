@@ -68,6 +68,13 @@ export interface NetBackend {
   bindDatagram(at: SockAddr, options: { ipv6Only: boolean; reuseAddr: boolean }, onMessage: (data: Uint8Array, from: SockAddr) => void): Promise<DatagramSocket>;
   /** Host name → addresses (family 0 = both). */
   resolve(host: string, family: 0 | 4 | 6): Promise<SockAddr[]>;
+  /**
+   * For a transport that can die as a whole (the relay's WebSocket): settles
+   * when it is gone for good, so the host fails every socket at once —
+   * listeners and datagram sockets included — instead of leaving a blocked
+   * accept() or recvfrom() waiting.
+   */
+  readonly gone?: Promise<unknown>;
 }
 
 /** A rejected promise's reason in this interface: a WASI errno. */
