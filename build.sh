@@ -41,3 +41,7 @@ ar="$(sed -n 's/^ar=//p' <<<"$toolchain")"
 
 # 4. The C side.
 make -s -j2 -f tools/c.mk AR="$ar"
+
+# 5. The browser demo (build/web): the page bundle, its worker, and copies of
+#    the wasm programs it offers.
+node tools/build-web.mjs

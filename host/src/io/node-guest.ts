@@ -1,16 +1,16 @@
 // Starts a guest in a Node worker thread with this thread as its I/O thread:
-// creates the arena, the socket host over the node backend and the stdin
-// feed, and settles with the guest's outcome after every socket is closed.
+// adapts node:worker_threads and the host's stdin to the shared launcher
+// (io/guest-launch.ts), with real sockets by default.
 
 import { Worker } from 'node:worker_threads';
-import { Arena, DEFAULT_GEOMETRY } from '../bridge/arena.js';
-import { isControlRequest } from '../bridge/control.js';
+import type { Readable } from 'node:stream';
+import { DEFAULT_GEOMETRY } from '../bridge/arena.js';
 import { NodeBackend } from '../net/node-backend.js';
 import type { NetBackend } from '../net/backend.js';
 import type { NetPolicy } from '../net/policy.js';
-import { SocketHost } from './socket-host.js';
-import { StdinFeed } from './stdin-feed.js';
-import type { GuestInit, GuestOutcome } from '../wasi/guest.js';
+import { launchGuest, type GuestThread } from './guest-launch.js';
+import { ReadableStdin } from './stdin-readable.js';
+import type { GuestOutcome } from '../wasi/guest.js';
 import type { DirMapping } from '../worker/preopens.js';
 
 export interface NodeGuestOptions {
@@ -26,6 +26,8 @@ export interface NodeGuestOptions {
   tty: { stdin: boolean; stdout: boolean; stderr: boolean };
   /** URL of the bundled worker entry (build/host/guest-worker.js). */
   workerUrl: URL;
+  /** Takes the guest's stdout and stderr (trace and denial lines included) instead of this process's fds 1 and 2. */
+  output?: (fd: 1 | 2, bytes: Uint8Array) => void;
 }
 
 export interface RunningGuest {
@@ -34,61 +36,41 @@ export interface RunningGuest {
   kill(): Promise<void>;
 }
 
+function nodeThread(worker: Worker): GuestThread {
+  return {
+    post: (message) => worker.postMessage(message),
+    listen(handlers) {
+      worker.on('message', handlers.message);
+      worker.on('error', (err: Error) => handlers.error(err.message));
+      worker.on('exit', handlers.exit);
+    },
+    terminate: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
 export function startNodeGuest(options: NodeGuestOptions): RunningGuest {
-  const arena = Arena.create({ ...DEFAULT_GEOMETRY, maxSockets: options.maxSockets ?? DEFAULT_GEOMETRY.maxSockets });
-  const stdin = new StdinFeed(arena, options.stdin as unknown as import('node:stream').Readable);
-  const host = new SocketHost({
-    arena,
-    backend: options.backend ?? new NodeBackend(),
-    onStdinWanted: () => stdin.start(),
-    onStdinDrained: () => stdin.drained(),
-  });
-  const worker = new Worker(options.workerUrl);
-  const init: GuestInit = {
+  const guest = launchGuest({
     module: options.module,
     args: options.args,
     env: options.env,
-    arena: arena.buffer,
-    policy: options.policy.toJSON(),
+    policy: options.policy,
     trace: options.trace,
     tty: options.tty,
-  };
-  worker.postMessage({ init, dirs: options.dirs });
-
-  let closing: Promise<void> | null = null;
-  const cleanup = (): Promise<void> => {
-    if (!closing) {
-      stdin.stop();
-      closing = host.shutdown();
-    }
-    return closing;
-  };
-
-  const outcome = new Promise<GuestOutcome>((resolve) => {
-    // The first report wins: terminate() after the outcome also fires 'exit'.
-    let reported = false;
-    const settle = (result: GuestOutcome) => {
-      if (reported) return;
-      reported = true;
-      void cleanup().then(() => resolve(result));
-    };
-    worker.on('message', (message: unknown) => {
-      if (isControlRequest(message)) {
-        void host.handle(message);
-      } else if ((message as { kind?: string }).kind === 'outcome') {
-        settle((message as { outcome: GuestOutcome }).outcome);
-        void worker.terminate();
-      }
-    });
-    worker.on('error', (err) => settle({ kind: 'trap', message: `host error in the guest thread: ${err.message}` }));
-    worker.on('exit', () => settle({ kind: 'trap', message: 'the guest thread ended unexpectedly' }));
-  });
-
-  return {
-    outcome,
-    async kill() {
-      await worker.terminate();
-      await cleanup();
+    geometry: { ...DEFAULT_GEOMETRY, maxSockets: options.maxSockets ?? DEFAULT_GEOMETRY.maxSockets },
+    backend: options.backend ?? new NodeBackend(),
+    thread: nodeThread(new Worker(options.workerUrl)),
+    stdin: (arena) => new ReadableStdin(arena, options.stdin as unknown as Readable),
+    extra: { dirs: options.dirs, captureOutput: options.output !== undefined },
+    onMessage: (message) => {
+      const report = message as { kind?: unknown; fd: 1 | 2; bytes: Uint8Array };
+      if (report.kind === 'output') options.output?.(report.fd, report.bytes);
     },
+  });
+  return {
+    // The CLI never sees `killed`: it exits on the signal that killed the guest.
+    outcome: guest.outcome.then((end) => (end.kind === 'killed' ? { kind: 'trap', message: 'killed' } : end)),
+    kill: () => guest.kill(),
   };
 }

@@ -1,69 +1,91 @@
-// Feeds a readable byte stream (the host's stdin) into arena slot 0, pausing
-// the stream while the ring is full, so a guest that never reads stdin
-// costs nothing and one that reads slowly keeps memory bounded.
+// Feeds bytes into arena slot 0, the guest's stdin, from any source: the
+// host's stdin in Node (io/stdin-readable.ts) or a terminal in the browser.
+// The ring is bounded; what does not fit waits here and the source is asked
+// to pause, so a guest that reads slowly keeps memory bounded and one that
+// never reads stdin costs nothing.
 
-import type { Readable } from 'node:stream';
 import { type Arena, SF, STDIN_SLOT } from '../bridge/arena.js';
 import { Ring } from '../bridge/ring.js';
 import { wakeGuest } from '../bridge/signals.js';
 
+/** How the feed pushes back on a source that can be paused (optional). */
+export interface StdinFlow {
+  pause(): void;
+  resume(): void;
+}
+
 export class StdinFeed {
   private readonly ring: Ring;
-  private overflow: Uint8Array | null = null;
+  /** Bytes that did not fit in the ring yet, oldest first. */
+  private readonly pending: Uint8Array[] = [];
   private ended = false;
-  private started = false;
+  private stopped = false;
 
-  constructor(private readonly arena: Arena, private readonly input: Readable) {
+  constructor(private readonly arena: Arena, private readonly flow: StdinFlow | null = null) {
     this.ring = new Ring(arena, STDIN_SLOT, 'rx');
   }
 
-  start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.input.on('data', (chunk: Buffer) => this.push(chunk));
-    this.input.on('end', () => {
-      this.ended = true;
-      this.finishIfDrained();
-    });
-    this.input.on('error', () => {
-      this.ended = true;
-      this.finishIfDrained();
-    });
-  }
-
-  /** The guest consumed from a paused ring. */
-  drained(): void {
-    if (!this.overflow) return;
-    const rest = this.overflow;
-    this.overflow = null;
-    this.arena.clearFlags(STDIN_SLOT, SF.RX_PAUSED);
-    this.push(rest);
-    if (!this.overflow) {
-      this.input.resume();
-      this.finishIfDrained();
+  /** Queues bytes for the guest. The feed keeps its own copy only of what does not fit. */
+  push(bytes: Uint8Array): void {
+    if (this.ended || this.stopped || bytes.length === 0) return;
+    if (this.pending.length === 0) {
+      const n = this.ring.write(bytes);
+      if (n > 0) wakeGuest(this.arena);
+      if (n === bytes.length) return;
+      bytes = bytes.subarray(n);
     }
-  }
-
-  stop(): void {
-    this.input.pause();
-    this.input.removeAllListeners('data');
-    if ('unref' in this.input && typeof (this.input as { unref?: () => void }).unref === 'function') {
-      (this.input as unknown as { unref(): void }).unref();
-    }
-  }
-
-  private push(chunk: Uint8Array): void {
-    const n = this.ring.write(chunk);
-    if (n < chunk.length) {
-      this.overflow = chunk.subarray(n);
-      this.input.pause();
+    const wasFlowing = this.pending.length === 0;
+    this.pending.push(bytes.slice());
+    if (wasFlowing) {
+      // The guest wakes the I/O thread (SocketHost → drained()) when it
+      // consumes from a ring marked paused.
       this.arena.setFlags(STDIN_SLOT, SF.RX_PAUSED);
+      this.flow?.pause();
     }
-    wakeGuest(this.arena);
+  }
+
+  /** End of input (EOF, Ctrl-D): after what is queued, reads return 0. */
+  end(): void {
+    if (this.ended || this.stopped) return;
+    this.ended = true;
+    this.finishIfDrained();
+  }
+
+  /** The guest consumed from a paused ring: move queued bytes in. */
+  drained(): void {
+    if (this.pending.length === 0) return;
+    let moved = false;
+    while (this.pending.length > 0) {
+      const chunk = this.pending[0];
+      const n = this.ring.write(chunk);
+      if (n > 0) moved = true;
+      if (n < chunk.length) {
+        this.pending[0] = chunk.subarray(n);
+        break;
+      }
+      this.pending.shift();
+    }
+    if (this.pending.length === 0) {
+      this.arena.clearFlags(STDIN_SLOT, SF.RX_PAUSED);
+      if (!this.ended) this.flow?.resume();
+    }
+    if (moved) wakeGuest(this.arena);
+    this.finishIfDrained();
+  }
+
+  /** The guest is gone: drop queued input and accept no more. */
+  stop(): void {
+    this.stopped = true;
+    this.pending.length = 0;
+  }
+
+  /** Bytes waiting outside the ring (for tests and diagnostics). */
+  get queued(): number {
+    return this.pending.reduce((total, chunk) => total + chunk.length, 0);
   }
 
   private finishIfDrained(): void {
-    if (this.ended && !this.overflow) {
+    if (this.ended && this.pending.length === 0) {
       this.arena.setFlags(STDIN_SLOT, SF.RX_EOF);
       wakeGuest(this.arena);
     }

@@ -23,15 +23,20 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 
 const encoder = new TextEncoder();
 
-parentPort!.once('message', (message: { init: GuestInit; dirs: DirMapping[] }) => {
+parentPort!.once('message', (message: { init: GuestInit; dirs: DirMapping[]; captureOutput?: boolean }) => {
   const { init, dirs } = message;
+  // captureOutput: the starting thread wants the output as messages (a
+  // copy: the bytes may be a view into guest memory) instead of on fds 1, 2.
+  const out = message.captureOutput
+    ? (fd: 1 | 2, bytes: Uint8Array) => parentPort!.postMessage({ kind: 'output', fd, bytes: bytes.slice() })
+    : writeAll;
   let outcome;
   try {
     outcome = runGuest(init, {
       port: parentPort!,
-      write: (fd, bytes) => writeAll(fd, bytes),
-      trace: init.trace ? (event) => writeAll(2, encoder.encode(`[wasock] ${formatTrace(event)}\n`)) : null,
-      deny: (line) => writeAll(2, encoder.encode(`${line}\n`)),
+      write: (fd, bytes) => out(fd, bytes),
+      trace: init.trace ? (event) => out(2, encoder.encode(`[wasock] ${formatTrace(event)}\n`)) : null,
+      deny: (line) => out(2, encoder.encode(`${line}\n`)),
       preopens: loadPreopens(dirs),
     });
   } catch (err) {

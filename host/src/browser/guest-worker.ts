@@ -1,0 +1,36 @@
+// Web Worker entry: runs one guest with the shared host core and reports
+// everything it produces (output, trace events, denied operations, how it
+// ended) to the page, whose main thread is the I/O thread.
+
+import { runGuest } from '../wasi/guest.js';
+import type { WorkerReport, WorkerStart } from './messages.js';
+
+/** The worker global as this file uses it (the project's lib is DOM, not WebWorker). */
+interface WorkerScope {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (event: MessageEvent<WorkerStart>) => void, options?: { once?: boolean }): void;
+}
+
+const scope = self as unknown as WorkerScope;
+const report = (message: WorkerReport) => scope.postMessage(message);
+
+scope.addEventListener('message', (event) => {
+  const { init } = event.data;
+  let outcome: WorkerReport & { kind: 'outcome' };
+  try {
+    const result = runGuest(init, {
+      port: scope,
+      // A copy: the bytes are a view into guest memory, which must neither be
+      // cloned whole nor change before the page reads them.
+      write: (fd, bytes) => report({ kind: 'output', fd, bytes: bytes.slice() }),
+      trace: init.trace ? (trace) => report({ kind: 'trace', event: trace, at: performance.timeOrigin + performance.now() }) : null,
+      deny: (line) => report({ kind: 'deny', line }),
+      // The browser has no host directories to offer.
+      preopens: [],
+    });
+    outcome = { kind: 'outcome', outcome: result };
+  } catch (err) {
+    outcome = { kind: 'outcome', outcome: { kind: 'trap', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) } };
+  }
+  report(outcome);
+}, { once: true });

@@ -1,0 +1,23 @@
+// What the browser's guest worker tells the page, besides the control
+// requests the shared launcher routes to the socket host. One definition for
+// both ends so the worker and the page cannot drift apart.
+
+import type { GuestInit, GuestOutcome } from '../wasi/guest.js';
+import type { TraceEvent } from '../wasi/trace.js';
+
+/** The page's start message. */
+export interface WorkerStart {
+  init: GuestInit;
+}
+
+export type WorkerReport =
+  | { kind: 'output'; fd: 1 | 2; bytes: Uint8Array }
+  /** `at` is wall-clock milliseconds (timeOrigin + now) so events of several workers share one timeline. */
+  | { kind: 'trace'; event: TraceEvent; at: number }
+  | { kind: 'deny'; line: string }
+  | { kind: 'outcome'; outcome: GuestOutcome };
+
+export function isWorkerReport(message: unknown): message is WorkerReport {
+  const kind = (message as { kind?: unknown } | null)?.kind;
+  return kind === 'output' || kind === 'trace' || kind === 'deny' || kind === 'outcome';
+}

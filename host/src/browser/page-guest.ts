@@ -1,0 +1,91 @@
+// Starts a guest in a Web Worker with the page's main thread as its I/O
+// thread: adapts the Worker and a pushed stdin (the terminal) to the shared
+// launcher (io/guest-launch.ts). The backend is the caller's choice: the
+// in-page virtual network or the relay.
+
+import type { ArenaGeometry } from '../bridge/arena.js';
+import { launchGuest, type GuestEnd, type GuestThread } from '../io/guest-launch.js';
+import { StdinFeed } from '../io/stdin-feed.js';
+import type { NetBackend } from '../net/backend.js';
+import type { NetPolicy } from '../net/policy.js';
+import type { TraceEvent } from '../wasi/trace.js';
+import { isWorkerReport, type WorkerStart } from './messages.js';
+
+/**
+ * A tab runs several guests and each arena is allocated whole, so the
+ * browser uses far fewer sockets per guest than Node's default.
+ */
+export const BROWSER_GEOMETRY: ArenaGeometry = { maxSockets: 64, ringBytes: 128 * 1024 };
+
+export interface PageGuestOptions {
+  module: WebAssembly.Module;
+  /** argv, including argv[0]. */
+  args: string[];
+  env?: string[];
+  policy: NetPolicy;
+  backend: NetBackend;
+  /** URL of the bundled worker entry (guest-worker.js). */
+  workerUrl: URL | string;
+  geometry?: ArenaGeometry;
+  /** Whether stdin/stdout/stderr are a terminal to the guest (isatty). */
+  tty?: boolean;
+  onOutput(fd: 1 | 2, bytes: Uint8Array): void;
+  /** Socket calls; `at` is wall-clock ms (see browser/messages.ts). Omit to run without tracing. */
+  onTrace?(event: TraceEvent, at: number): void;
+  onDeny(line: string): void;
+}
+
+export interface PageGuest {
+  /** Push typed input here; end() is EOF. */
+  readonly stdin: StdinFeed;
+  readonly outcome: Promise<GuestEnd>;
+  kill(): Promise<void>;
+}
+
+function webThread(worker: Worker): GuestThread {
+  return {
+    post: (message) => worker.postMessage(message as WorkerStart),
+    listen(handlers) {
+      worker.addEventListener('message', (event) => handlers.message(event.data));
+      worker.addEventListener('error', (event) => {
+        // Handled here: the page reports it as the program's end, not as an uncaught error.
+        event.preventDefault();
+        handlers.error(event.message || 'the worker script failed to load');
+      });
+      worker.addEventListener('messageerror', () => handlers.error('a message from the guest thread could not be read'));
+      // A Web Worker has no exit event: it ends only by terminate() or by
+      // closing itself, which the guest worker never does.
+    },
+    terminate: () => worker.terminate(),
+  };
+}
+
+export function startPageGuest(options: PageGuestOptions): PageGuest {
+  const tty = options.tty ?? true;
+  const guest = launchGuest({
+    module: options.module,
+    args: options.args,
+    env: options.env ?? [],
+    policy: options.policy,
+    trace: options.onTrace !== undefined,
+    tty: { stdin: tty, stdout: tty, stderr: tty },
+    geometry: options.geometry ?? BROWSER_GEOMETRY,
+    backend: options.backend,
+    thread: webThread(new Worker(options.workerUrl, { type: 'module', name: options.args[0] })),
+    // Typed input is pushed as it arrives; a terminal has no way to pause the user.
+    stdin: (arena) => {
+      const feed = new StdinFeed(arena);
+      return { feed, start() {}, stop: () => feed.stop() };
+    },
+    onMessage(message) {
+      if (!isWorkerReport(message)) return;
+      switch (message.kind) {
+        case 'output': options.onOutput(message.fd, message.bytes); break;
+        case 'trace': options.onTrace?.(message.event, message.at); break;
+        case 'deny': options.onDeny(message.line); break;
+        case 'outcome': break; // the launcher handles it
+      }
+    },
+  });
+  return { stdin: guest.stdin, outcome: guest.outcome, kill: () => guest.kill() };
+}
