@@ -84,6 +84,11 @@ export class SocketHost {
   /** Handles one control request and publishes its reply. */
   async handle(request: ControlRequest): Promise<void> {
     let reply: ControlReply;
+    // What the guest did on the data path before this call happens first
+    // (its doorbell may still be in flight): a sendto() that implicitly
+    // binds must have bound by the time getsockname() asks.
+    const slot = request.args.slot;
+    if (typeof slot === 'number' && this.sockets.has(slot)) this.onDirty(slot);
     try {
       reply = await this.dispatch(request.op, request.args);
     } catch (err) {

@@ -124,20 +124,19 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
   };
 
   /**
-   * Host name → addresses. Numeric hosts and localhost never leave the host;
-   * other names go to the backend's resolver only when the policy could allow
-   * a non-loopback address at all (otherwise they are unknown, without a
-   * DNS query the guest could not use anyway).
+   * Host name → addresses. Numeric hosts never leave the guest's host;
+   * localhost goes to the backend's resolver (local tables, no query); other
+   * names only when the policy could allow a non-loopback address at all
+   * (otherwise they are unknown, without a DNS query the guest could not use).
    */
   const lookup = (host: string, family: 0 | 4 | 6): SockAddr[] => {
     const numeric = parseIp(host);
     if (numeric) return family === 0 || family === numeric.family ? [{ family: numeric.family, ip: formatIp(numeric.bytes), port: 0 }] : [];
     const name = host.toLowerCase().replace(/\.$/, '');
-    if (name === 'localhost' || name.endsWith('.localhost')) {
-      const both: SockAddr[] = [{ family: 4, ip: '127.0.0.1', port: 0 }, { family: 6, ip: '::1', port: 0 }];
-      return both.filter((a) => family === 0 || a.family === family);
-    }
-    if (!ctx.policy.reachesBeyondLoopback()) throw new GuestError(E.NOENT);
+    // localhost is answered by the host's own tables (/etc/hosts in Node),
+    // in their order, so getaddrinfo lists what it lists natively.
+    const local = name === 'localhost' || name.endsWith('.localhost');
+    if (!local && !ctx.policy.reachesBeyondLoopback()) throw new GuestError(E.NOENT);
     return ok(control.call('resolve', { host, family })).addrs as SockAddr[];
   };
 
