@@ -21,7 +21,6 @@ interface Job {
 
 const job = workerData as Job;
 const guest = createGuest(job.init, {
-  port: parentPort!,
   write: () => {},
   trace: null,
   deny: () => {},

@@ -2,7 +2,7 @@
 // the way a kernel keeps socket state: a header of control words, one slot of
 // state words per socket, and per slot a receive ring and a send ring.
 //
-//   [header: HEADER_WORDS int32] [reply area] [dirty bitmap] [slots] [rings]
+//   [header: HEADER_WORDS int32] [reply area] [request area] [dirty bitmap] [slots] [rings]
 //
 // Slot 0 is stdin (its receive ring is fed from the host's stdin); sockets
 // use slots 1..maxSockets. The buffer is growable: it reserves address space
@@ -25,10 +25,15 @@ export const H = {
   /** Geometry, written once by the creator. */
   MAX_SOCKETS: 5,
   RING_BYTES: 6,
+  /** Sequence number of the last control request written by the guest. */
+  REQUEST_SEQ: 7,
+  /** Byte length of that request in the request area. */
+  REQUEST_LEN: 8,
 } as const;
 
 const HEADER_WORDS = 16;
 export const REPLY_AREA_BYTES = 256 * 1024;
+export const REQUEST_AREA_BYTES = 64 * 1024;
 
 /** Per-slot state words. */
 export const S = {
@@ -91,6 +96,7 @@ export class Arena {
   readonly maxSockets: number;
   readonly ringBytes: number;
   readonly replyOffset: number;
+  readonly requestOffset: number;
   readonly dirtyWord0: number;
   readonly slotWord0: number;
   readonly ringOffset0: number;
@@ -103,6 +109,7 @@ export class Arena {
     this.ringBytes = this.words[H.RING_BYTES];
     const layout = Arena.layout({ maxSockets: this.maxSockets, ringBytes: this.ringBytes });
     this.replyOffset = layout.replyOffset;
+    this.requestOffset = layout.requestOffset;
     this.dirtyWord0 = layout.dirtyOffset / 4;
     this.slotWord0 = layout.slotOffset / 4;
     this.ringOffset0 = layout.ringOffset;
@@ -111,12 +118,13 @@ export class Arena {
   static layout(g: ArenaGeometry) {
     const slots = g.maxSockets + 1;
     const replyOffset = HEADER_WORDS * 4;
-    const dirtyOffset = replyOffset + REPLY_AREA_BYTES;
+    const requestOffset = replyOffset + REPLY_AREA_BYTES;
+    const dirtyOffset = requestOffset + REQUEST_AREA_BYTES;
     const dirtyWords = Math.ceil(slots / 32);
     const slotOffset = dirtyOffset + dirtyWords * 4;
     const ringOffset = alignUp(slotOffset + slots * SLOT_WORDS * 4, 4096);
     const total = ringOffset + slots * 2 * g.ringBytes;
-    return { replyOffset, dirtyOffset, dirtyWords, slotOffset, ringOffset, total };
+    return { replyOffset, requestOffset, dirtyOffset, dirtyWords, slotOffset, ringOffset, total };
   }
 
   /** Creates a new arena buffer (the I/O thread does this once per guest). */

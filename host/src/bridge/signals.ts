@@ -8,10 +8,16 @@
 //   call may be waiting for, and notifies only while the guest sleeps.
 
 import { type Arena, H } from './arena.js';
+import { type ControlRequest, takeRequest } from './control.js';
 
 /** Guest side: tell the I/O thread that `slot` has work (data sent, space freed, close). */
 export function markDirty(arena: Arena, slot: number): void {
   Atomics.or(arena.words, arena.dirtyWord0 + (slot >> 5), 1 << (slot & 31));
+  ringDoorbell(arena);
+}
+
+/** Guest side: wakes the I/O thread unless it was already woken and has not looked yet. */
+export function ringDoorbell(arena: Arena): void {
   if (Atomics.compareExchange(arena.words, H.DOORBELL, 0, 1) === 0) {
     Atomics.notify(arena.words, H.DOORBELL);
   }
@@ -40,14 +46,21 @@ export function sleepUntilWoken(arena: Arena, seen: number, timeoutMs: number): 
 }
 
 /**
- * I/O side: calls `onDirty(slot)` for every slot the guest marked, each time
- * the doorbell rings, until `stop()` is called.
+ * I/O side: each time the doorbell rings, until `stop()` is called, hands a
+ * new control request to `onRequest` and calls `onDirty(slot)` for every
+ * slot the guest marked.
  */
-export function watchDoorbell(arena: Arena, onDirty: (slot: number) => void): { stop(): void } {
+export function watchDoorbell(arena: Arena, onDirty: (slot: number) => void, onRequest: (request: ControlRequest) => void): { stop(): void } {
   let running = true;
+  let lastRequest = 0;
   const words = arena.words;
   const drain = () => {
     Atomics.store(words, H.DOORBELL, 0);
+    const request = takeRequest(arena, lastRequest);
+    if (request) {
+      lastRequest = request.id;
+      onRequest(request);
+    }
     const n = arena.dirtyWords;
     for (let i = 0; i < n; i++) {
       if (Atomics.load(words, arena.dirtyWord0 + i) === 0) continue;

@@ -4,6 +4,7 @@
 
 import { runGuest } from '../wasi/guest.js';
 import type { WorkerReport, WorkerStart } from './messages.js';
+import { flushWhileAsleep, TraceBatch } from './trace-batch.js';
 
 /** The worker global as this file uses it (the project's lib is DOM, not WebWorker). */
 interface WorkerScope {
@@ -16,14 +17,15 @@ const report = (message: WorkerReport) => scope.postMessage(message);
 
 scope.addEventListener('message', (event) => {
   const { init } = event.data;
+  const traces = new TraceBatch((events) => report({ kind: 'trace', events }));
+  if (init.trace) flushWhileAsleep(traces);
   let outcome: WorkerReport & { kind: 'outcome' };
   try {
     const result = runGuest(init, {
-      port: scope,
       // A copy: the bytes are a view into guest memory, which must neither be
       // cloned whole nor change before the page reads them.
       write: (fd, bytes) => report({ kind: 'output', fd, bytes: bytes.slice() }),
-      trace: init.trace ? (trace) => report({ kind: 'trace', event: trace, at: performance.timeOrigin + performance.now() }) : null,
+      trace: init.trace ? (trace) => traces.add(trace, performance.timeOrigin + performance.now()) : null,
       deny: (line) => report({ kind: 'deny', line }),
       // The browser has no host directories to offer.
       preopens: [],
@@ -32,5 +34,7 @@ scope.addEventListener('message', (event) => {
   } catch (err) {
     outcome = { kind: 'outcome', outcome: { kind: 'trap', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) } };
   }
+  // The page draws the end after the last calls.
+  traces.flush();
   report(outcome);
 }, { once: true });

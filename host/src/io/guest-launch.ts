@@ -6,7 +6,6 @@
 // and their kind of stdin.
 
 import { Arena, type ArenaGeometry } from '../bridge/arena.js';
-import { isControlRequest } from '../bridge/control.js';
 import type { NetBackend } from '../net/backend.js';
 import type { NetPolicy } from '../net/policy.js';
 import type { GuestInit, GuestOutcome } from '../wasi/guest.js';
@@ -105,9 +104,7 @@ export function launchGuest(options: LaunchOptions): LaunchedGuest {
   const { thread } = options;
   thread.listen({
     message(message) {
-      if (isControlRequest(message)) {
-        void host.handle(message);
-      } else if ((message as { kind?: unknown }).kind === 'outcome') {
+      if ((message as { kind?: unknown }).kind === 'outcome') {
         finish((message as { outcome: GuestOutcome }).outcome);
         // The worker has returned from the guest; nothing more will come from it.
         void thread.terminate();

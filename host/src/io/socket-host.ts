@@ -78,7 +78,7 @@ export class SocketHost {
     this.backend = options.backend;
     this.inUse = new Uint8Array(this.arena.maxSockets + 1);
     this.inUse[0] = 1;
-    this.doorbell = watchDoorbell(this.arena, (slot) => this.onDirty(slot));
+    this.doorbell = watchDoorbell(this.arena, (slot) => this.onDirty(slot), (request) => void this.handle(request));
   }
 
   /** Handles one control request and publishes its reply. */
@@ -106,8 +106,11 @@ export class SocketHost {
   async shutdown(graceMs = 5000): Promise<void> {
     this.doorbell.stop();
     for (const sock of [...this.sockets.values()]) {
-      if (sock.stream) this.flushSend(sock, true);
-      this.release(sock, true);
+      // As at close(): a connection with data the guest never read is reset
+      // (Linux does this at exit too); otherwise its last writes go out.
+      const unread = sock.stream !== undefined && (sock.rx.used() > 0 || sock.overflow.length > 0);
+      if (sock.stream && !unread) this.flushSend(sock, true);
+      this.release(sock, !unread);
     }
     if (this.flushing.size === 0) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -353,6 +356,8 @@ export class SocketHost {
     if (how & 1) {
       sock.readShut = true;
       sock.overflow = [];
+      // Nothing is held back any more (readers wait while RX_PAUSED is set).
+      this.arena.clearFlags(sock.slot, SF.RX_PAUSED);
       this.arena.setFlags(sock.slot, SF.RX_EOF);
     }
     if (how & 2) {

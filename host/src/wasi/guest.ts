@@ -4,7 +4,7 @@
 
 import { WASI, WASIProcExit, type Fd } from '@bjorn3/browser_wasi_shim';
 import { Arena } from '../bridge/arena.js';
-import { ControlClient, type MessageTarget } from '../bridge/control.js';
+import { ControlClient } from '../bridge/control.js';
 import { NetPolicy } from '../net/policy.js';
 import { GuestMemory } from './guest-memory.js';
 import { guestImports, IMPORT_MODULE } from './guest-imports.js';
@@ -25,7 +25,6 @@ export interface GuestInit {
 }
 
 export interface GuestEmbedder {
-  port: MessageTarget;
   write(fd: 1 | 2, bytes: Uint8Array): void;
   trace: TraceSink | null;
   /** One line for a denied network operation. */
@@ -45,7 +44,7 @@ export interface Guest {
 /** Instantiates the guest with wasock's imports, without starting it. */
 export function createGuest(init: GuestInit, embedder: GuestEmbedder): Guest {
   const arena = new Arena(init.arena);
-  const control = new ControlClient(arena, embedder.port);
+  const control = new ControlClient(arena);
   const fds: Fd[] = [
     new StdinFd(arena, init.tty.stdin),
     new OutputFd((b) => embedder.write(1, b), init.tty.stdout),

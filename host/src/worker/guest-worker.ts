@@ -33,7 +33,6 @@ parentPort!.once('message', (message: { init: GuestInit; dirs: DirMapping[]; cap
   let outcome;
   try {
     outcome = runGuest(init, {
-      port: parentPort!,
       write: (fd, bytes) => out(fd, bytes),
       trace: init.trace ? (event) => out(2, encoder.encode(`[wasock] ${formatTrace(event)}\n`)) : null,
       deny: (line) => out(2, encoder.encode(`${line}\n`)),
