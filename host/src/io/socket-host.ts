@@ -500,20 +500,20 @@ export class SocketHost {
   private flushSend(sock: HostSocket, force = false): void {
     const stream = sock.stream;
     if (stream && (!sock.waitingDrain || force)) {
-      let freed = false;
       for (;;) {
         const n = sock.tx.used();
         if (n === 0) break;
         const chunk = new Uint8Array(n);
         sock.tx.peek(0, chunk);
         sock.tx.release(n);
-        freed = true;
+        // Wake a writer blocked on a full ring before the write system call,
+        // so it refills the ring while the kernel copies this chunk.
+        wakeGuest(this.arena);
         if (!stream.write(chunk) && !force) {
           sock.waitingDrain = true;
           break;
         }
       }
-      if (freed) wakeGuest(this.arena);
     }
     if (sock.writeShut && sock.tx.used() === 0 && stream && !sock.closing) stream.end();
   }
