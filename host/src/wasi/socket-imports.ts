@@ -11,7 +11,7 @@ import { ADDR, ADDR_INFO, FAMILY, HINTS, SOCKTYPE, readAddr, writeAddr } from '.
 import { ROFLAGS, SDFLAGS } from '../abi/wasi.js';
 import { formatIp, formatSockAddr, parseIp, type SockAddr } from '../net/addr.js';
 import type { NetPolicy } from '../net/policy.js';
-import { GuestError, type GuestMemory } from './guest-memory.js';
+import { GuestError, totalLength, type GuestMemory } from './guest-memory.js';
 import { SocketFd, type IoResult } from './socket-fd.js';
 import { StdinFd } from './stdio.js';
 import type { TraceSink } from './trace.js';
@@ -138,6 +138,13 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
     const local = name === 'localhost' || name.endsWith('.localhost');
     if (!local && !ctx.policy.reachesBeyondLoopback()) throw new GuestError(E.NOENT);
     return ok(control.call('resolve', { host, family })).addrs as SockAddr[];
+  };
+
+  /** A data call's socket and the guest buffers its iovec array names. */
+  const socketBuffers = (fd: number, iovs: number, iovcnt: number) => {
+    const sock = socketAt(fd);
+    const bufs = mem.iovecs(iovs, iovcnt);
+    return { sock, bufs, length: totalLength(bufs) };
   };
 
   const ioResult = (r: IoResult): number => {
@@ -326,15 +333,14 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
       let shown = '?';
       let length = 0;
       return traced('sendto', fd, () => [String(length), shown], () => {
-        const sock = socketAt(fd);
-        const srcs = mem.iovecs(iovs, iovcnt);
-        length = srcs.reduce((t, s) => t + s.length, 0);
+        const { sock, bufs: srcs, length: total } = socketBuffers(fd, iovs, iovcnt);
+        length = total;
         mem.check(sentOut, 4);
         const dest = addrArg(destPtr);
         shown = formatSockAddr(dest);
         sameFamily(sock, dest);
         checkPolicy('sendto', dest);
-        const n = ioResult(send(sock, srcs, sock.type === 'stream' ? dest : dest));
+        const n = ioResult(send(sock, srcs, dest));
         mem.u32(sentOut, n);
         return { result: n };
       });
@@ -343,9 +349,8 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
     sock_recv_from: (fd: number, iovs: number, iovcnt: number, riflags: number, srcOut: number, recvdOut: number) => {
       let length = 0;
       return traced('recvfrom', fd, () => [String(length)], () => {
-        const sock = socketAt(fd);
-        const dsts = mem.iovecs(iovs, iovcnt);
-        length = dsts.reduce((t, s) => t + s.length, 0);
+        const { sock, bufs: dsts, length: total } = socketBuffers(fd, iovs, iovcnt);
+        length = total;
         mem.check(recvdOut, 4);
         if (srcOut !== 0) mem.check(srcOut, ADDR.size);
         const r = recv(sock, dsts, riflags);
@@ -363,9 +368,8 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
     sock_send: (fd: number, iovs: number, iovcnt: number, _siflags: number, sentOut: number) => {
       let length = 0;
       return traced('send', fd, () => [String(length)], () => {
-        const sock = socketAt(fd);
-        const srcs = mem.iovecs(iovs, iovcnt);
-        length = srcs.reduce((t, s) => t + s.length, 0);
+        const { sock, bufs: srcs, length: total } = socketBuffers(fd, iovs, iovcnt);
+        length = total;
         mem.check(sentOut, 4);
         // Zero bytes on a stream: report (and clear) the pending error — the
         // SO_ERROR convention of docs/abi.md.
@@ -384,9 +388,8 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
     sock_recv: (fd: number, iovs: number, iovcnt: number, riflags: number, recvdOut: number, roflagsOut: number) => {
       let length = 0;
       return traced('recv', fd, () => [String(length)], () => {
-        const sock = socketAt(fd);
-        const dsts = mem.iovecs(iovs, iovcnt);
-        length = dsts.reduce((t, s) => t + s.length, 0);
+        const { sock, bufs: dsts, length: total } = socketBuffers(fd, iovs, iovcnt);
+        length = total;
         mem.check(recvdOut, 4);
         mem.check(roflagsOut, 2);
         const r = recv(sock, dsts, riflags);
@@ -518,7 +521,7 @@ export function streamImports(ctx: SocketContext, fallback: { fd_read: Import; f
       let r: IoResult = { errno: 0, n: 0 };
       const errno = run(() => {
         const dsts = mem.iovecs(iovs, iovcnt);
-        length = dsts.reduce((t, s) => t + s.length, 0);
+        length = totalLength(dsts);
         mem.check(nreadOut, 4);
         r = obj.type === 'stream' ? obj.recvStream(dsts, 0, obj.nonblocking) : obj.recvDatagram(dsts, 0, obj.nonblocking);
         if (r.errno !== 0) return r.errno;
@@ -535,7 +538,7 @@ export function streamImports(ctx: SocketContext, fallback: { fd_read: Import; f
       let r: IoResult = { errno: 0, n: 0 };
       const errno = run(() => {
         const srcs = mem.iovecs(iovs, iovcnt);
-        length = srcs.reduce((t, s) => t + s.length, 0);
+        length = totalLength(srcs);
         mem.check(nwrittenOut, 4);
         if (obj.type === 'dgram') {
           r = obj.peer ? obj.sendDatagram(srcs, obj.peer, obj.nonblocking) : { errno: E.DESTADDRREQ, n: 0 };
