@@ -2,7 +2,8 @@
 // join, and an order of rows in which every arrow points down the page.
 
 import { describe, expect, it } from 'vitest';
-import { buildDiagram, type Diagram, type DiagramEntry } from '../web/sequence/model.js';
+import { buildDiagram, size, type Diagram, type DiagramEntry } from '../web/sequence/model.js';
+import { TraceLog } from '../web/sequence/trace-log.js';
 import type { TraceEvent } from '../host/src/wasi/trace.js';
 import { E } from '../host/src/abi/errno.js';
 
@@ -161,5 +162,178 @@ describe('buildDiagram', () => {
     expect(d.rows[lateData[0].from].label).toBe('write(4, 5) = 5');
     const connects = d.arrows.filter((a) => a.kind === 'connect');
     expect(connects.map((a) => d.rows[a.from].lane)).toEqual([CLIENT, 2]);
+  });
+});
+
+/** Feeds events into a TraceLog in the order given, stamping `at` from each event. */
+function logOf(maxRows: number, entries: DiagramEntry[]): TraceLog {
+  const log = new TraceLog(maxRows);
+  for (const e of entries) {
+    if ('call' in e) log.call(e.lane, e.call, e.at);
+    else log.end(e.lane, e.end, e.at);
+  }
+  return log;
+}
+
+/** The tutorial's connection set up, then `body`, then the closes. */
+function connected(body: DiagramEntry[], at = 1000): DiagramEntry[] {
+  return [
+    ...TCP.slice(0, 6),
+    ...body,
+    call(SERVER, at + 1, 'close', 4, [], 0),
+    call(CLIENT, at + 2, 'close', 3, [], 0),
+  ];
+}
+
+describe('TraceLog: a bounded, coalescing memory of the calls', () => {
+  it('turns a bulk transfer into one row per side, joined by one arrow', () => {
+    const body: DiagramEntry[] = [];
+    // The client writes 1024 × 64 KiB; the server reads it in pieces of varying size.
+    for (let i = 0; i < 1024; i++) body.push(call(CLIENT, 10 + i, 'write', 3, ['65536'], 65536));
+    for (let left = 64 * 2 ** 20, i = 0; left > 0; i++) {
+      const n = Math.min(left, i % 3 === 0 ? 65536 : 40000);
+      body.push(call(SERVER, 11 + i, 'read', 4, ['65536'], n));
+      left -= n;
+    }
+    body.push(call(SERVER, 5000, 'read', 4, ['65536'], 0));
+    const log = logOf(600, connected(body, 6000));
+    expect(log.size).toBeLessThan(15);
+    const d = buildDiagram(log.entries());
+    const labels = d.rows.map((r) => r.label);
+    expect(labels).toContain('write(3, 65536) = 65536 ×1024 · 64 MiB');
+    expect(labels.find((l) => l.startsWith('read(4, 65536) ×'))).toMatch(/^read\(4, 65536\) ×\d+ · 64 MiB$/);
+    expect(arrowsByLabel(d).filter((a) => a.kind === 'data')).toEqual([
+      { kind: 'data', from: 'write(3, 65536) = 65536 ×1024 · 64 MiB', to: expect.stringMatching(/^read\(4, 65536\) ×/), fromLane: CLIENT, toLane: SERVER },
+    ]);
+    expect(d.arrows.find((a) => a.kind === 'data')!.label).toBe('64 MiB');
+    // The client's close is still the EOF of the server's last read.
+    expect(arrowsByLabel(d).filter((a) => a.kind === 'eof')).toEqual([
+      { kind: 'eof', from: 'close(3)', to: 'read(4, 65536) = 0', fromLane: CLIENT, toLane: SERVER },
+    ]);
+    expectWellOrdered(d, log.entries());
+  });
+
+  it('keeps each run\'s calls apart from other calls and other fds', () => {
+    const log = logOf(600, [
+      call(CLIENT, 1, 'write', 3, ['10'], 10),
+      call(CLIENT, 2, 'write', 3, ['10'], 10),
+      call(CLIENT, 3, 'setsockopt', 3, ['TCP_NODELAY'], 0),
+      call(CLIENT, 4, 'write', 3, ['10'], 10),
+      call(CLIENT, 5, 'write', 5, ['10'], 10),
+      call(CLIENT, 6, 'write', 5, ['20'], 7),
+      call(CLIENT, 7, 'read', 5, ['100'], 3),
+      call(CLIENT, 8, 'read', 5, ['50'], 3),
+    ]);
+    expect(buildDiagram(log.entries()).rows.map((r) => r.label)).toEqual([
+      'write(3, 10) = 10 ×2 · 20 bytes',
+      'setsockopt(3, TCP_NODELAY)',
+      'write(3, 10) = 10',
+      // Different lengths asked and returned: the label keeps only what they share.
+      'write(5, …) ×2 · 17 bytes',
+      'read(5, …) = 3 ×2 · 6 bytes',
+    ]);
+  });
+
+  it('coalesces failures by errno, but never an end of file or a datagram', () => {
+    const log = logOf(600, [
+      call(CLIENT, 1, 'socket', null, ['AF_INET', 'SOCK_DGRAM'], 4),
+      ...Array.from({ length: 5 }, (_, i) => call(CLIENT, 2 + i, 'read', 3, ['4096'], -1, undefined, E.AGAIN)),
+      call(CLIENT, 7, 'read', 3, ['4096'], -1, undefined, E.CONNRESET),
+      call(CLIENT, 8, 'read', 3, ['4096'], 0),
+      call(CLIENT, 9, 'read', 3, ['4096'], 0),
+      call(CLIENT, 10, 'write', 4, ['14'], 14),
+      call(CLIENT, 11, 'write', 4, ['14'], 14),
+      call(CLIENT, 12, 'sendto', 4, ['14', '127.0.0.1:9000'], 14),
+      call(CLIENT, 13, 'sendto', 4, ['14', '127.0.0.1:9000'], 14),
+    ]);
+    expect(buildDiagram(log.entries()).rows.map((r) => r.label)).toEqual([
+      'socket(AF_INET, SOCK_DGRAM) = 4',
+      'read(3, 4096) = -1 EAGAIN ×5',
+      'read(3, 4096) = -1 ECONNRESET',
+      'read(3, 4096) = 0',
+      'read(3, 4096) = 0',
+      'write(4, 14) = 14',
+      'write(4, 14) = 14',
+      'sendto(4, 14, 127.0.0.1:9000) = 14',
+      'sendto(4, 14, 127.0.0.1:9000) = 14',
+    ]);
+  });
+
+  it('keeps at most maxRows rows, counting the calls it drops, and still joins each read to its write', () => {
+    // A ping-pong of messages of different sizes: nothing coalesces.
+    const body: DiagramEntry[] = [];
+    let at = 10;
+    for (let i = 0; i < 500; i++) {
+      const n = 1 + (i % 13);
+      body.push(call(CLIENT, at++, 'write', 3, [String(n)], n));
+      body.push(call(SERVER, at++, 'read', 4, ['100'], n));
+      body.push(call(SERVER, at++, 'write', 4, [String(n)], n));
+      body.push(call(CLIENT, at++, 'read', 3, ['100'], n));
+    }
+    const entries = connected(body, at).slice(0, -2);
+    const log = logOf(40, entries);
+    // The 40 newest rows, and the calls that make the two programs' sockets
+    // one connection, kept while it is open.
+    const labels = log.entries().map((e) => ('call' in e ? e.call.call : 'end'));
+    expect(labels.slice(0, 6)).toEqual(['socket', 'bind', 'listen', 'socket', 'accept', 'connect']);
+    expect(log.size).toBe(46);
+    expect(log.dropped).toBe(entries.length - 46);
+    const d = buildDiagram(log.entries());
+    expect(d.stubs).toEqual([]);
+    expect(d.arrows.filter((a) => a.kind === 'connect')).toHaveLength(1);
+    const data = d.arrows.filter((a) => a.kind === 'data');
+    expect(data.length).toBeGreaterThanOrEqual(19);
+    // Each read comes from the write of the same message: the one just before it on the other lane.
+    for (const a of data) {
+      const from = log.entries()[d.rows[a.from].entry]!;
+      const to = log.entries()[d.rows[a.to].entry]!;
+      expect('call' in from && 'call' in to && from.call.result === to.call.result && to.at === from.at + 1).toBe(true);
+    }
+    expectWellOrdered(d, log.entries());
+  });
+
+  it('lets the kept calls go once their socket is closed', () => {
+    const body: DiagramEntry[] = [];
+    for (let i = 0; i < 100; i++) body.push(call(CLIENT, 10 + 2 * i, 'write', 3, ['1'], 1), call(CLIENT, 11 + 2 * i, 'setsockopt', 3, ['SO_KEEPALIVE'], 0));
+    const log = logOf(20, [...connected(body, 500), call(SERVER, 503, 'close', 3, [], 0)]);
+    expect(log.size).toBe(20);
+    const kinds = new Set(log.entries().map((e) => ('call' in e ? e.call.call : 'end')));
+    expect([...kinds].sort()).toEqual(['close', 'setsockopt', 'write']);
+  });
+
+  it('starts counting bytes afresh on a reused fd', () => {
+    const log = logOf(600, [
+      ...TCP.slice(0, 6),
+      call(CLIENT, 10, 'write', 3, ['100'], 100),
+      call(SERVER, 11, 'read', 4, ['1000'], 100),
+      call(CLIENT, 12, 'close', 3, [], 0),
+      call(CLIENT, 13, 'socket', null, ['AF_INET', 'SOCK_STREAM'], 3),
+      call(CLIENT, 14, 'write', 3, ['7'], 7),
+    ]);
+    const writes = log.entries().filter((e) => 'call' in e && e.call.call === 'write');
+    expect(writes.map((e) => ('call' in e ? e.offset : null))).toEqual([0, 0]);
+  });
+
+  it('forgets one lane without touching the others', () => {
+    const log = logOf(600, TCP);
+    log.clear(SERVER);
+    expect(log.entries().every((e) => e.lane === CLIENT)).toBe(true);
+    expect(log.entries()).toHaveLength(TCP.filter((e) => e.lane === CLIENT).length);
+    log.clear();
+    expect(log.size).toBe(0);
+  });
+
+  it('sizes runs in binary units', () => {
+    expect([1, 1023, 1024, 1536, 65536, 64 * 2 ** 20, 1.5 * 2 ** 30].map(size)).toEqual(['1 byte', '1023 bytes', '1 KiB', '1.5 KiB', '64 KiB', '64 MiB', '1.5 GiB']);
+  });
+
+  it('costs O(1) per event: a million calls make one row', () => {
+    const log = new TraceLog(600);
+    const started = performance.now();
+    const event = { call: 'write', fd: 3, args: ['65536'], result: 65536, errno: 0, time: 0 };
+    for (let i = 0; i < 1_000_000; i++) log.call(CLIENT, event, i);
+    expect(log.size).toBe(1);
+    // Generous: this is about the order of growth, not the machine.
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });

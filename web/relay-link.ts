@@ -67,6 +67,8 @@ export class RelayLink {
     let backend: RelayBackend;
     try {
       backend = await RelayBackend.open(endpoint, (url, protocol) => new WebSocket(url, protocol) as unknown as RelayWebSocket, {
+        // A browser's WebSocket copies what send() is given.
+        sendCopies: true,
         onGone: (gone) => {
           if (this.current === null) return;
           this.current = null;

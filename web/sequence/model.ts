@@ -3,16 +3,35 @@
 // and puts every receive after the send it matches, plus the arrows between
 // programs: connect → accept, write → read, close → read() = 0 (EOF), and
 // sendto → recvfrom. Traffic with a peer outside the page becomes a stub
-// arrow to or from the edge. Pure data in, pure data out: the SVG view draws
-// it, and the Node tests check it.
+// arrow to or from the edge. An entry may stand for a run of identical data
+// calls (sequence/trace-log.ts coalesces them), drawn as one row whose byte
+// range is the run's. Pure data in, pure data out: the SVG view draws it,
+// and the Node tests check it.
 
 import { formatTrace, type TraceEvent } from '../../host/src/wasi/trace.js';
 import { E } from '../../host/src/abi/errno.js';
 
-/** One traced call, or the end of a program, on lane `lane`. */
+/**
+ * One traced call (or a run of them), or the end of a program, on lane
+ * `lane`. `at` is when the (first) call returned.
+ */
 export type DiagramEntry =
-  | { lane: number; at: number; call: TraceEvent }
+  | { lane: number; at: number; call: TraceEvent; run?: CallRun; offset?: number }
   | { lane: number; at: number; end: { kind: 'exit' | 'trap' | 'killed'; text: string; code?: number } };
+
+/**
+ * Consecutive calls of one program that a single entry stands for: the same
+ * data call on the same fd, all moving bytes or all failing alike. `call` is
+ * the first of them.
+ */
+export interface CallRun {
+  count: number;
+  /** Their positive results added up: the bytes the run moved. */
+  bytes: number;
+  /** Every call had the first one's arguments / result (else the label leaves them out). */
+  sameArgs: boolean;
+  sameResult: boolean;
+}
 
 export type RowTone = 'call' | 'minor' | 'error' | 'end' | 'fault';
 
@@ -67,11 +86,11 @@ interface Sock {
   /** The connection was reset: closing it sends no FIN. */
   reset: boolean;
   peer: Sock | null;
-  /** Stream writes as byte ranges of everything this socket sent. */
+  /** Stream writes as byte ranges of everything this socket sent, in order. */
   sent: { entry: number; start: number; end: number }[];
   sentBytes: number;
-  /** Stream reads (n > 0) as byte ranges of everything it received. */
-  reads: { entry: number; start: number; end: number; length: number }[];
+  /** Stream reads (n > 0) as byte ranges of everything it received, in order. */
+  reads: { entry: number; start: number; end: number; label: string }[];
   readBytes: number;
   /** Reads that returned 0 (end of file). */
   eofReads: number[];
@@ -92,6 +111,16 @@ export function callLabel(e: TraceEvent): string {
   return e.result === 0 && ZERO_QUIET.has(e.call) ? text.replace(/ = 0$/, '') : text;
 }
 
+/** `write(3, 65536) = 65536 ×1024 · 64 MiB`: what the calls had in common, how many, how much. */
+export function runLabel(e: TraceEvent, run: CallRun): string {
+  if (run.count === 1) return callLabel(e);
+  const args = run.sameArgs ? e.args : ['…'];
+  const head = formatTrace({ ...e, args, detail: undefined });
+  // Failures always share their result (-1 and the errno); bytes vary.
+  const call = run.sameResult || e.result < 0 ? head : head.replace(/ = \S+$/, '');
+  return e.result < 0 ? `${call} ×${run.count}` : `${call} ×${run.count} · ${size(run.bytes)}`;
+}
+
 function rowFor(entry: DiagramEntry, index: number): DiagramRow {
   if ('end' in entry) {
     const clean = entry.end.kind === 'exit' && entry.end.code === 0;
@@ -99,11 +128,29 @@ function rowFor(entry: DiagramEntry, index: number): DiagramRow {
   }
   const e = entry.call;
   const tone: RowTone = e.result < 0 ? 'error' : MINOR.has(e.call) ? 'minor' : 'call';
-  return { lane: entry.lane, label: callLabel(e), tone, entry: index };
+  return { lane: entry.lane, label: entry.run ? runLabel(e, entry.run) : callLabel(e), tone, entry: index };
 }
 
 function bytes(n: number): string {
   return n === 1 ? '1 byte' : `${n} bytes`;
+}
+
+/** A run's byte count: exact when small, else in binary units (64 MiB). */
+export function size(n: number): string {
+  if (n < 1024) return bytes(n);
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${Number.isInteger(value) || value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Bytes an entry moved (its run's, or its one call's) and how an arrow names them. */
+function moved(entry: { call: TraceEvent; run?: CallRun }): { length: number; label: string } {
+  return entry.run ? { length: entry.run.bytes, label: size(entry.run.bytes) } : { length: entry.call.result, label: bytes(entry.call.result) };
 }
 
 export function buildDiagram(entries: readonly DiagramEntry[]): Diagram {
@@ -202,21 +249,30 @@ export function buildDiagram(entries: readonly DiagramEntry[]): Diagram {
       else if (e.call === 'recvfrom' || RECEIVES.has(e.call)) received.push({ entry: i, sock, fromPort: portOf(e.detail), length: e.result });
       continue;
     }
+    // An entry's own offset counts calls from before the entries begin
+    // (the trace log drops its oldest rows but not their bytes).
     if (SENDS.has(e.call) && e.result > 0) {
-      sock.sent.push({ entry: i, start: sock.sentBytes, end: (sock.sentBytes += e.result) });
+      const start = entry.offset ?? sock.sentBytes;
+      sock.sent.push({ entry: i, start, end: (sock.sentBytes = start + moved(entry).length) });
     } else if (e.call === 'close' || (e.call === 'shutdown' && e.args[0] !== 'SHUT_RD')) {
       sock.finished ??= i;
     } else if (RECEIVES.has(e.call)) {
       if (e.result === 0) sock.eofReads.push(i);
-      else sock.reads.push({ entry: i, start: sock.readBytes, length: e.result, end: (sock.readBytes += e.result) });
+      else {
+        const start = entry.offset ?? sock.readBytes;
+        const { length, label } = moved(entry);
+        sock.reads.push({ entry: i, start, label, end: (sock.readBytes = start + length) });
+      }
     }
   }
   for (const sock of new Set(sockOf.values())) {
     const peer = sock.peer;
     if (!peer) continue;
     for (const r of sock.reads) {
-      const w = peer.sent.find((x) => x.start <= r.start && r.start < x.end);
-      if (w) link(w.entry, r.entry, 'data', bytes(r.length));
+      // Drawn from the first write that supplied any of its bytes: the one
+      // holding its first byte, unless that write is no longer shown.
+      const w = firstOverlap(peer.sent, r.start, r.end);
+      if (w) link(w.entry, r.entry, 'data', r.label);
     }
     if (peer.finished !== null) for (const eof of sock.eofReads) link(peer.finished, eof, 'eof', 'EOF');
   }
@@ -248,9 +304,9 @@ export function buildDiagram(entries: readonly DiagramEntry[]): Diagram {
     else if (e.call === 'accept') stubs.push({ row, direction: 'in', kind: 'connect', label: e.detail ? `from ${e.detail}` : 'connection' });
     else if (e.call === 'sendto') stubs.push({ row, direction: 'out', kind: 'datagram', label: `${bytes(e.result)} to ${e.args[1]}` });
     else if (e.call === 'recvfrom') stubs.push({ row, direction: 'in', kind: 'datagram', label: e.detail ? `${bytes(e.result)} from ${e.detail}` : bytes(e.result) });
-    else if (!sock.peer && sock.kind === 'stream' && SENDS.has(e.call) && e.result > 0) stubs.push({ row, direction: 'out', kind: 'data', label: bytes(e.result) });
+    else if (!sock.peer && sock.kind === 'stream' && SENDS.has(e.call) && e.result > 0) stubs.push({ row, direction: 'out', kind: 'data', label: moved(entry).label });
     else if (!sock.peer && sock.connected && !sock.reset && (e.call === 'close' || (e.call === 'shutdown' && e.args[0] !== 'SHUT_RD'))) stubs.push({ row, direction: 'out', kind: 'eof', label: 'FIN' });
-    else if (!sock.peer && sock.kind === 'stream' && RECEIVES.has(e.call)) stubs.push({ row, direction: 'in', kind: e.result === 0 ? 'eof' : 'data', label: e.result === 0 ? 'EOF' : bytes(e.result) });
+    else if (!sock.peer && sock.kind === 'stream' && RECEIVES.has(e.call)) stubs.push({ row, direction: 'in', kind: e.result === 0 ? 'eof' : 'data', label: e.result === 0 ? 'EOF' : moved(entry).label });
   }
 
   return {
@@ -260,32 +316,54 @@ export function buildDiagram(entries: readonly DiagramEntry[]): Diagram {
   };
 }
 
+/** The first range (sorted, disjoint) that shares a byte with [start, end), by binary search. */
+function firstOverlap<T extends { start: number; end: number }>(ranges: readonly T[], start: number, end: number): T | undefined {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[mid]!.end <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  const r = ranges[lo];
+  return r && r.start < end ? r : undefined;
+}
+
 function placeRows(entries: readonly DiagramEntry[], order: number[], sendersOf: Map<number, number>) {
+  // Each lane's entries in time order; an entry waits for its predecessor
+  // there and for its sender. Only a lane's next entry can be ready, so each
+  // step looks at one candidate per lane: O(rows × lanes).
   const rank = new Map<number, number>(order.map((entry, r) => [entry, r]));
-  // Each lane's entries in time order: an entry waits for its predecessor.
-  const previous = new Map<number, number>();
-  const lastOfLane = new Map<number, number>();
+  const lanes = new Map<number, number[]>();
   for (const i of order) {
     const lane = entries[i].lane;
-    const before = lastOfLane.get(lane);
-    if (before !== undefined) previous.set(i, before);
-    lastOfLane.set(lane, i);
+    let list = lanes.get(lane);
+    if (!list) lanes.set(lane, (list = []));
+    list.push(i);
   }
+  const queues = [...lanes.values()];
+  const next = queues.map(() => 0);
   const placed = new Set<number>();
   const result: number[] = [];
-  const ready = (i: number) => {
-    const p = previous.get(i);
-    const s = sendersOf.get(i);
-    return (p === undefined || placed.has(p)) && (s === undefined || placed.has(s));
-  };
-  let remaining = order.slice();
-  while (remaining.length > 0) {
-    // Candidates are few (one per lane can be ready), so a scan is enough.
-    let pick = remaining.find(ready);
-    if (pick === undefined) pick = remaining.reduce((a, b) => (rank.get(a)! <= rank.get(b)! ? a : b));
+  while (result.length < order.length) {
+    // The earliest ready lane head; if the guesses above ever form a cycle,
+    // none is ready and the earliest head goes anyway.
+    let best = -1;
+    let bestReady = false;
+    for (let q = 0; q < queues.length; q++) {
+      const i = queues[q]![next[q]!];
+      if (i === undefined) continue;
+      const s = sendersOf.get(i);
+      const ready = s === undefined || placed.has(s);
+      if (best < 0 || (ready && !bestReady) || (ready === bestReady && rank.get(i)! < rank.get(queues[best]![next[best]!])!)) {
+        best = q;
+        bestReady = ready;
+      }
+    }
+    const pick = queues[best]![next[best]!]!;
+    next[best]!++;
     placed.add(pick);
     result.push(pick);
-    remaining = remaining.filter((i) => i !== pick);
   }
   return { order: result, rowOf: new Map(result.map((entry, row) => [entry, row])) };
 }

@@ -1,14 +1,23 @@
 // The live sequence diagram: collects the trace events of every program on
-// the page and redraws (at most once a frame) with each lifeline under its
-// program's terminal.
+// the page and redraws with each lifeline under its program's terminal.
+// The page's main thread is also the I/O thread of every program, so the
+// diagram must not take it over while a program streams calls: events go
+// into a bounded, coalescing log (trace-log.ts) at O(1) each, and a redraw
+// (O(rows), rows capped) happens at most every MIN_REDRAW_MS, or less often
+// when a redraw is slow, so drawing stays a small share of the thread.
 
 import { h, svg } from '../dom.js';
 import type { TraceEvent } from '../../host/src/wasi/trace.js';
-import { buildDiagram, type Diagram, type DiagramEntry } from './model.js';
+import { buildDiagram, type Diagram } from './model.js';
+import { TraceLog } from './trace-log.js';
 import { outsideSides, renderDiagram, renderTitles, TITLE_HEIGHT, type Lane } from './view.js';
 
-/** Enough for any tutorial flow; a chatty program scrolls its oldest calls away. */
-const MAX_ENTRIES = 600;
+/** Rows kept: enough for any tutorial flow; a chatty program scrolls its oldest calls away. */
+const MAX_ROWS = 600;
+/** The quickest redraws follow one another while events stream in. */
+const MIN_REDRAW_MS = 150;
+/** A redraw may take at most this share of the time between redraws. */
+const MAX_DRAW_SHARE = 0.1;
 
 export class SequencePanel {
   readonly element: HTMLElement;
@@ -17,10 +26,13 @@ export class SequencePanel {
   private readonly scroller: HTMLElement;
   private readonly note: HTMLElement;
   private readonly empty: HTMLElement;
-  private entries: DiagramEntry[] = [];
-  private dropped = 0;
+  private readonly log = new TraceLog(MAX_ROWS);
   private scheduled = false;
+  private lastDraw = -Infinity;
+  private lastDrawCost = 0;
   private current: Diagram = { rows: [], arrows: [], stubs: [] };
+  /** The log version `current` was built from. */
+  private built = 0;
 
   /** `lanes` reports each program's lifeline position relative to the panel. */
   constructor(private readonly lanes: (panelLeft: number) => Lane[]) {
@@ -47,55 +59,63 @@ export class SequencePanel {
 
   /** Forgets one lane's calls (its program starts again), or everything. */
   clear(lane?: number): void {
-    this.entries = lane === undefined ? [] : this.entries.filter((e) => e.lane !== lane);
-    if (lane === undefined) this.dropped = 0;
+    this.log.clear(lane);
     this.schedule();
   }
 
   call(lane: number, event: TraceEvent, at: number): void {
-    this.push({ lane, at, call: event });
-  }
-
-  end(lane: number, kind: 'exit' | 'trap' | 'killed', text: string, at: number, code?: number): void {
-    this.push({ lane, at, end: { kind, text, code } });
-  }
-
-  get diagram(): Diagram {
-    return this.current;
-  }
-
-  /** Redraws now (lanes moved: a pane was added or removed). */
-  schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    requestAnimationFrame(() => {
-      this.scheduled = false;
-      this.draw();
-    });
-  }
-
-  private push(entry: DiagramEntry): void {
-    this.entries.push(entry);
-    if (this.entries.length > MAX_ENTRIES) {
-      const excess = this.entries.length - MAX_ENTRIES;
-      this.entries.splice(0, excess);
-      this.dropped += excess;
-    }
+    this.log.call(lane, event, at);
     this.schedule();
   }
 
+  end(lane: number, kind: 'exit' | 'trap' | 'killed', text: string, at: number, code?: number): void {
+    this.log.end(lane, { kind, text, code }, at);
+    this.schedule();
+  }
+
+  /** The diagram of every event so far (built now if the last redraw is behind). */
+  get diagram(): Diagram {
+    return this.model();
+  }
+
+  /** Redraws soon: right away after a quiet spell, else once the redraw interval has passed. */
+  schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    const interval = Math.max(MIN_REDRAW_MS, this.lastDrawCost / MAX_DRAW_SHARE);
+    const wait = this.lastDraw + interval - performance.now();
+    const frame = () => requestAnimationFrame(() => {
+      this.scheduled = false;
+      this.draw();
+    });
+    if (wait <= 0) frame();
+    else setTimeout(frame, wait);
+  }
+
+  private model(): Diagram {
+    if (this.built !== this.log.version) {
+      this.current = buildDiagram(this.log.entries());
+      this.built = this.log.version;
+    }
+    return this.current;
+  }
+
   private draw(): void {
+    const started = performance.now();
     const box = this.scroller.getBoundingClientRect();
     const atBottom = this.scroller.scrollTop + this.scroller.clientHeight >= this.scroller.scrollHeight - 4;
-    this.current = buildDiagram(this.entries);
+    const diagram = this.model();
     const lanes = this.lanes(box.left);
     const width = this.scroller.clientWidth;
-    const outside = outsideSides(this.current, lanes, width);
+    const outside = outsideSides(diagram, lanes, width);
     renderTitles(this.titles, lanes, width, outside);
-    renderDiagram(this.canvas, this.current, lanes, width, this.scroller.clientHeight - TITLE_HEIGHT, outside);
-    this.empty.hidden = this.entries.length > 0;
-    this.note.textContent = this.dropped > 0 ? `${this.dropped} earlier calls not shown` : '';
+    renderDiagram(this.canvas, diagram, lanes, width, this.scroller.clientHeight - TITLE_HEIGHT, outside);
+    this.empty.hidden = this.log.size > 0;
+    const dropped = this.log.dropped;
+    this.note.textContent = dropped > 0 ? `${dropped} earlier calls not shown` : '';
     // Follow the newest calls unless the reader scrolled up to look at older ones.
     if (atBottom) this.scroller.scrollTop = this.scroller.scrollHeight;
+    this.lastDraw = performance.now();
+    this.lastDrawCost = this.lastDraw - started;
   }
 }

@@ -37,12 +37,23 @@ const ARROW_COLORS: Record<ArrowKind, string> = {
 };
 
 let measureContext: CanvasRenderingContext2D | null = null;
+/** Widths of labels already measured: every redraw draws mostly the same ones. */
+const measured = new Map<string, number>();
+const MAX_CACHED_WIDTHS = 4096;
 
 function textWidth(text: string): number {
+  const known = measured.get(text);
+  if (known !== undefined) return known;
   measureContext ??= document.createElement('canvas').getContext('2d');
-  if (!measureContext) return text.length * 7.3;
-  measureContext.font = FONT;
-  return measureContext.measureText(text).width;
+  let width = text.length * 7.3;
+  if (measureContext) {
+    measureContext.font = FONT;
+    width = measureContext.measureText(text).width;
+  }
+  // A run's label changes with every call it takes in; start over rather than grow.
+  if (measured.size >= MAX_CACHED_WIDTHS) measured.clear();
+  measured.set(text, width);
+  return width;
 }
 
 function boxWidth(row: DiagramRow): number {

@@ -3,7 +3,7 @@
 // both ends so the worker and the page cannot drift apart.
 
 import type { GuestInit, GuestOutcome } from '../wasi/guest.js';
-import type { TraceEvent } from '../wasi/trace.js';
+import type { TimedTrace } from './trace-batch.js';
 
 /** The page's start message. */
 export interface WorkerStart {
@@ -12,8 +12,12 @@ export interface WorkerStart {
 
 export type WorkerReport =
   | { kind: 'output'; fd: 1 | 2; bytes: Uint8Array }
-  /** `at` is wall-clock milliseconds (timeOrigin + now) so events of several workers share one timeline. */
-  | { kind: 'trace'; event: TraceEvent; at: number }
+  /**
+   * Trace events in the order of the calls, batched (trace-batch.ts). Each
+   * `at` is wall-clock milliseconds (timeOrigin + now) so events of several
+   * workers share one timeline.
+   */
+  | { kind: 'trace'; events: TimedTrace[] }
   | { kind: 'deny'; line: string }
   | { kind: 'outcome'; outcome: GuestOutcome };
 

@@ -81,7 +81,7 @@ export function startPageGuest(options: PageGuestOptions): PageGuest {
       if (!isWorkerReport(message)) return;
       switch (message.kind) {
         case 'output': options.onOutput(message.fd, message.bytes); break;
-        case 'trace': options.onTrace?.(message.event, message.at); break;
+        case 'trace': for (const t of message.events) options.onTrace?.(t.event, t.at); break;
         case 'deny': options.onDeny(message.line); break;
         case 'outcome': break; // the launcher handles it
       }

@@ -13,6 +13,8 @@ import { SOCKOPT } from '../relay/protocol.js';
 /** What a stream needs from its backend. */
 export interface StreamLink {
   send(frame: Uint8Array<ArrayBuffer>): void;
+  /** Sends one DATA frame whose payload is `parts` (`length` bytes) joined. */
+  sendData(id: number, parts: readonly Uint8Array[], length: number): void;
   /** The id is free again (after RESET sent, or CLOSE/RESET received). */
   forget(id: number): void;
 }
@@ -183,6 +185,24 @@ export class RelayStream implements Stream {
     }
   }
 
+  /** The first `n` queued bytes, as views of the queued writes. */
+  private take(n: number): Uint8Array[] {
+    const parts: Uint8Array[] = [];
+    while (n > 0) {
+      const first = this.outbox[0]!;
+      if (first.length <= n) {
+        parts.push(first);
+        this.outbox.shift();
+        n -= first.length;
+      } else {
+        parts.push(first.subarray(0, n));
+        this.outbox[0] = first.subarray(n);
+        n = 0;
+      }
+    }
+    return parts;
+  }
+
   /** Credit back to the relay in batches of a quarter window. */
   private giveBack(bytes: number): void {
     this.unreturned += bytes;
@@ -192,14 +212,14 @@ export class RelayStream implements Stream {
   }
 
   private flushOut(): void {
-    while (this.outbox.length > 0 && this.credit > 0 && !this.over) {
-      const first = this.outbox[0]!;
-      const n = Math.min(first.length, this.credit, this.chunk);
-      this.link.send(clientFrames.data(this.id, first.subarray(0, n)));
+    // Each frame takes as much as the credit and the frame size allow, across
+    // queued writes: per-frame costs (a WebSocket message, a CREDIT back)
+    // are paid per frame, not per write.
+    while (this.outBytes > 0 && this.credit > 0 && !this.over) {
+      const n = Math.min(this.outBytes, this.credit, this.chunk);
+      this.link.sendData(this.id, this.take(n), n);
       this.credit -= n;
       this.outBytes -= n;
-      if (n === first.length) this.outbox.shift();
-      else this.outbox[0] = first.subarray(n);
     }
     if (this.over || this.outBytes > 0) return;
     if (this.endWanted && !this.endSent) {

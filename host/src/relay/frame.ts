@@ -31,8 +31,19 @@ export function badFrame(why: string): never {
 export function encodeFrame(op: number, socket: number, request: number, ...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
   let length = 0;
   for (const part of parts) length += part.length;
-  const frame = new Uint8Array(HEADER_BYTES + length);
-  const view = new DataView(frame.buffer);
+  return encodeFrameInto(new Uint8Array(HEADER_BYTES + length), op, socket, request, parts);
+}
+
+/**
+ * Builds one frame at the start of `target` (which must have room for it)
+ * and returns the view of it: for a sender that reuses one buffer.
+ */
+export function encodeFrameInto(target: Uint8Array<ArrayBuffer>, op: number, socket: number, request: number, parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  let length = 0;
+  for (const part of parts) length += part.length;
+  const frame = target.subarray(0, HEADER_BYTES + length);
+  frame.fill(0, 0, HEADER_BYTES);
+  const view = new DataView(frame.buffer, frame.byteOffset, HEADER_BYTES);
   view.setUint8(0, op);
   view.setUint32(4, socket, true);
   view.setUint32(8, request, true);
