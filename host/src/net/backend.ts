@@ -39,6 +39,12 @@ export interface Stream {
   resume(): void;
   setNoDelay(on: boolean): void;
   setKeepAlive(on: boolean): void;
+  /**
+   * Bytes the transport holds in this process for the stream: received and
+   * not yet delivered (`readable`), written and not yet handed to the
+   * network (`writable`). Optional; the relay reports it in its stats.
+   */
+  buffered?(): { readable: number; writable: number };
 }
 
 export interface Listener {

@@ -34,9 +34,24 @@ class NodeStream implements Stream {
   attach(h: StreamHandlers): void {
     const socket = this.socket;
     socket.on('data', (chunk: Buffer) => h.data(chunk));
-    socket.on('end', () => h.end());
+    socket.on('end', () => (this.resetBehindEof() ? h.error(E.CONNRESET) : h.end()));
     socket.on('error', (err) => h.error(errnoFromNodeError(err)));
     socket.on('drain', () => h.drain());
+  }
+
+  /**
+   * libuv ends a stream with EOF, not ECONNRESET, when a reset arrives while
+   * it is reading (a hang-up after a short read skips the read() that would
+   * fail), so a peer's reset mid-transfer would look like a clean close. A
+   * reset connection is closed in the kernel and has no peer any more; one
+   * the peer only half-closed still has: ask. (After our own FIN a closed
+   * connection is the normal end, so only a socket still writable is asked.)
+   */
+  private resetBehindEof(): boolean {
+    if (this.socket.writableEnded || this.socket.destroyed) return false;
+    const handle = (this.socket as unknown as { _handle?: { getpeername?: (out: object) => number } })._handle;
+    if (typeof handle?.getpeername !== 'function') return false;
+    return handle.getpeername({}) !== 0;
   }
 
   write(data: Uint8Array): boolean {
@@ -48,7 +63,14 @@ class NodeStream implements Stream {
   }
 
   destroy(): void {
-    if (!this.socket.destroyed) this.socket.resetAndDestroy();
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    // libuv refuses to reset a socket whose shutdown (our FIN, after end())
+    // is still pending: resetAndDestroy() would then mark it destroyed
+    // without ever closing its descriptor. Close it plainly instead; the
+    // peer sees a reset anyway if unread data is left.
+    if (socket.writableEnded && !socket.writableFinished) socket.destroy();
+    else socket.resetAndDestroy();
   }
 
   pause(): void {
@@ -65,6 +87,10 @@ class NodeStream implements Stream {
 
   setKeepAlive(on: boolean): void {
     this.socket.setKeepAlive(on);
+  }
+
+  buffered(): { readable: number; writable: number } {
+    return { readable: this.socket.readableLength, writable: this.socket.writableLength };
   }
 }
 
@@ -167,7 +193,16 @@ export class NodeBackend implements NetBackend {
   bindDatagram(at: SockAddr, options: { ipv6Only: boolean; reuseAddr: boolean }, onMessage: (data: Uint8Array, from: SockAddr) => void): Promise<DatagramSocket> {
     return new Promise((resolve, reject) => {
       const socket = dgram.createSocket({ type: at.family === 6 ? 'udp6' : 'udp4', reuseAddr: options.reuseAddr, ipv6Only: options.ipv6Only });
-      socket.once('error', (err) => reject(new NetError(errnoFromNodeError(err), err.message)));
+      socket.once('error', (err) => {
+        // A socket whose bind failed still holds a descriptor: close it, or
+        // every failed bind (a relay page can ask for them in a loop) leaks one.
+        try {
+          socket.close();
+        } catch {
+          // already closed
+        }
+        reject(new NetError(errnoFromNodeError(err), err.message));
+      });
       socket.on('message', (msg, rinfo) => onMessage(msg, sockAddr(rinfo.address, rinfo.port)));
       socket.bind({ address: at.ip, port: at.port, exclusive: true }, () => {
         socket.removeAllListeners('error');

@@ -19,6 +19,11 @@ export class Outbox {
     return this.isCongested;
   }
 
+  /** Bytes handed to the WebSocket that it has not yet written to the kernel. */
+  get queuedBytes(): number {
+    return this.queued;
+  }
+
   send(frame: Uint8Array): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     const size = frame.length;

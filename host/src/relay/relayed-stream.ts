@@ -23,6 +23,19 @@ export interface StreamPort {
   finished(id: number): void;
 }
 
+/** What one relayed stream holds right now (RelaySession.stats). */
+export interface RelayedStreamStats {
+  /** Read from the real socket, waiting for the page's credit. */
+  heldBytes: number;
+  /** DATA sent to the page and not yet credited back (at most the window). */
+  uncreditedBytes: number;
+  /** DATA from the page not yet credited back to it (at most the window). */
+  unackedBytes: number;
+  /** In the real socket's buffers in this process (Stream.buffered). */
+  socketReadableBytes: number;
+  socketWritableBytes: number;
+}
+
 export class RelayedStream {
   // real peer → page
   private credit: number;
@@ -112,6 +125,17 @@ export class RelayedStream {
 
   setNoDelay(on: boolean): void {
     this.stream.setNoDelay(on);
+  }
+
+  stats(): RelayedStreamStats {
+    const socket = this.stream.buffered?.() ?? { readable: 0, writable: 0 };
+    return {
+      heldBytes: this.heldBytes,
+      uncreditedBytes: this.window - this.credit,
+      unackedBytes: this.unacked,
+      socketReadableBytes: socket.readable,
+      socketWritableBytes: socket.writable,
+    };
   }
 
   setKeepAlive(on: boolean): void {

@@ -15,7 +15,7 @@ import { RELAY_PATH, RELAY_SUBPROTOCOL } from './protocol.js';
 import { DEFAULT_LISTEN_PORTS, parsePortRange, RelayRules, resolveLimits, type PortRange, type RelayLimits } from './limits.js';
 import { AccessGate, isLoopbackHost, newToken, urlHost } from './access.js';
 import { ISOLATION_HEADERS, plain, StaticFiles } from './static-files.js';
-import { RelaySession } from './session.js';
+import { RelaySession, type SessionStats } from './session.js';
 
 export interface RelayServerOptions {
   /** TCP port of the HTTP server; 0 picks a free one. Default 8000. */
@@ -48,6 +48,8 @@ export interface RelayServer {
   readonly limits: RelayLimits;
   /** Pages connected right now. */
   readonly connections: number;
+  /** What each connected page holds in the relay right now (for tests and diagnostics). */
+  stats(): SessionStats[];
   /** Closes every page's WebSocket (code 1001) and their sockets, then the server. */
   close(): Promise<void>;
 }
@@ -89,6 +91,9 @@ export async function createRelayServer(options: RelayServerOptions = {}): Promi
     maxPayload: limits.maxFrameBytes,
     // Compression would let a small frame inflate past every limit.
     perMessageDeflate: false,
+    // Every text message is refused with 1003 (section 1): ws would close one
+    // that is not valid UTF-8 with 1007 before the session could see it.
+    skipUTF8Validation: true,
     clientTracking: false,
     handleProtocols: (offered) => (offered.has(RELAY_SUBPROTOCOL) ? RELAY_SUBPROTOCOL : false),
   });
@@ -160,6 +165,9 @@ export async function createRelayServer(options: RelayServerOptions = {}): Promi
     limits,
     get connections() {
       return sessions.size;
+    },
+    stats() {
+      return [...sessions].map((s) => s.stats());
     },
     close() {
       closing = true;

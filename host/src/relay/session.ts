@@ -7,7 +7,7 @@
 import type { WebSocket, RawData } from 'ws';
 import type { DatagramSocket, Listener, NetBackend, Stream } from '../net/backend.js';
 import { NetError } from '../net/backend.js';
-import type { SockAddr } from '../net/addr.js';
+import { parseIp, type SockAddr } from '../net/addr.js';
 import { E } from '../abi/errno.js';
 import { CLOSE, HEADER_BYTES, OP, PROTOCOL_VERSION, RELAY_ID_MIN, SOCKOPT, ADDR_BYTES } from './protocol.js';
 import { closeReason, decodeFrame, ProtocolError } from './frame.js';
@@ -28,6 +28,22 @@ type Entry =
   | { kind: 'stream'; stream: RelayedStream }
   | { kind: 'listener'; listener: Listener }
   | { kind: 'udp'; udp: DatagramSocket };
+
+/** What one page holds in the relay right now: sockets and buffered bytes. */
+export interface SessionStats {
+  sockets: number;
+  streams: number;
+  /** Frames queued towards the page, not yet written to the kernel (≤ maxQueuedBytes + one frame). */
+  queuedBytes: number;
+  /** The relay stopped reading for this page until its queue drains. */
+  congested: boolean;
+  /** Sums over the page's streams (RelayedStreamStats). */
+  heldBytes: number;
+  uncreditedBytes: number;
+  unackedBytes: number;
+  socketReadableBytes: number;
+  socketWritableBytes: number;
+}
 
 export interface SessionOptions {
   ws: WebSocket;
@@ -100,6 +116,24 @@ export class RelaySession implements StreamPort {
     return this.outbox.congested;
   }
 
+  stats(): SessionStats {
+    const out: SessionStats = {
+      sockets: this.entries.size, streams: 0, queuedBytes: this.outbox.queuedBytes, congested: this.outbox.congested,
+      heldBytes: 0, uncreditedBytes: 0, unackedBytes: 0, socketReadableBytes: 0, socketWritableBytes: 0,
+    };
+    for (const entry of this.entries.values()) {
+      if (entry.kind !== 'stream') continue;
+      const s = entry.stream.stats();
+      out.streams++;
+      out.heldBytes += s.heldBytes;
+      out.uncreditedBytes += s.uncreditedBytes;
+      out.unackedBytes += s.unackedBytes;
+      out.socketReadableBytes += s.socketReadableBytes;
+      out.socketWritableBytes += s.socketWritableBytes;
+    }
+    return out;
+  }
+
   send(frame: Uint8Array): void {
     if (!this.over) this.outbox.send(frame);
   }
@@ -143,7 +177,7 @@ export class RelaySession implements StreamPort {
       case 'resolve': return this.resolve(m.request, m.family, m.name);
       case 'data': return this.withStream(m.socket, OP.DATA, (s) => s.write(m.data));
       case 'end': return this.withStream(m.socket, OP.END, (s) => { s.end(); return 0; });
-      case 'reset': return this.release(m.socket, OP.RESET);
+      case 'reset': return this.reset(m.socket);
       case 'close': return this.release(m.socket, OP.CLOSE);
       case 'datagram': return this.sendDatagram(m.socket, m.addr, m.data);
       case 'setopt': return this.setopt(m.socket, m.option, m.value);
@@ -276,8 +310,20 @@ export class RelaySession implements StreamPort {
       this.send(relayFrames.replyError(0, request, E.INVAL, 'the host name is not UTF-8'));
       return;
     }
+    // An address needs no resolver (the backend answers it without a query).
+    // localhost, and per RFC 6761 any name under it, is answered from the
+    // host's own tables. Any other name would become a DNS query leaving this
+    // machine, which a page could use to signal out through a loopback-only
+    // relay: such names are unknown unless the policy reaches beyond loopback.
+    const numeric = parseIp(name) !== null;
+    const lower = name.toLowerCase().replace(/\.$/, '');
+    const local = lower === 'localhost' || lower.endsWith('.localhost');
+    if (!numeric && !local && !this.rules.policy.reachesBeyondLoopback()) {
+      this.send(relayFrames.replyError(0, request, E.NOENT, `unknown host ${name} (the relay's policy reaches loopback only, so it asks no DNS server)`));
+      return;
+    }
     this.resolving++;
-    this.backend.resolve(name, family).then(
+    this.backend.resolve(local ? 'localhost' : name, family).then(
       (addrs) => this.send(relayFrames.resolved(request, addrs.map((a) => ({ ...a, port: 0 })))),
       (err: unknown) => this.send(relayFrames.replyError(0, request, errnoOf(err), messageOf(err))),
     ).finally(() => {
@@ -295,6 +341,20 @@ export class RelaySession implements StreamPort {
     else if (entry.kind !== 'stream') errno = E.INVAL;
     else errno = action(entry.stream);
     if (errno !== 0) this.send(relayFrames.error(id, op, errno));
+  }
+
+  /**
+   * RESET names a stream (or a socket still being opened, which it cancels
+   * like CLOSE); a listener or UDP socket is the wrong kind: EINVAL, and the
+   * socket stays open.
+   */
+  private reset(id: number): void {
+    const kind = this.entries.get(id)?.kind;
+    if (kind === 'listener' || kind === 'udp') {
+      this.send(relayFrames.error(id, OP.RESET, E.INVAL, 'RESET is for streams; close a listener or UDP socket with CLOSE'));
+      return;
+    }
+    this.release(id, OP.RESET);
   }
 
   private release(id: number, op: number): void {
