@@ -83,6 +83,11 @@ const PAIRS: { name: string; args?: string[]; timeoutMs?: number; after?: (port:
   { name: 'waitall' },
   { name: 'bigwrite' },
   { name: 'poll_1000', args: ['1000'], timeoutMs: 60_000 },
+  { name: 'peer_close' },
+  { name: 'reset_midstream' },
+  { name: 'exit_unread' },
+  { name: 'integrity', args: ['3M'] },
+  { name: 'echo_load', args: ['50', '2'] },
   {
     name: 'exit_open',
     // The server exited without closing its listening socket: the port must be free again at once.
@@ -93,6 +98,11 @@ const PAIRS: { name: string; args?: string[]; timeoutMs?: number; after?: (port:
 /** Programs in c-src/tests that are not native-vs-wasm comparisons, and where they are tested instead. */
 const ELSEWHERE: Record<string, string> = {
   abi_layout: 'wasm only; test/abi-layout.test.ts',
+  wasm_socket_flood: 'the host\'s --max-sockets cap; test/host-limits.test.ts',
+  wasm_never_reads: 'host memory under a flood; test/host-limits.test.ts',
+  wasm_trap_open: 'a trap with sockets open; test/host-lifecycle.test.ts',
+  wasm_exit_busy: 'exit() with sockets busy; test/host-lifecycle.test.ts',
+  wasm_policy_bypass: 'the network policy against bypass attempts; test/policy-bypass.test.ts',
 };
 
 const TIMEOUT_MS = 30_000;

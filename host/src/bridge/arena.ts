@@ -86,6 +86,9 @@ const INITIAL_SLOTS = 4;
 const GROW_SLOTS = 16;
 const GROWABLE = typeof (SharedArrayBuffer.prototype as { grow?: unknown }).grow === 'function';
 
+/** The largest SharedArrayBuffer (growable or not) the engines create: 4 GiB. */
+export const MAX_ARENA_BYTES = 2 ** 32;
+
 export const DEFAULT_GEOMETRY: ArenaGeometry = { maxSockets: 4096, ringBytes: 256 * 1024 };
 
 /** Views over one arena buffer; both threads construct one from the same buffer. */
@@ -127,12 +130,22 @@ export class Arena {
     return { replyOffset, requestOffset, dirtyOffset, dirtyWords, slotOffset, ringOffset, total };
   }
 
+  /** The most sockets an arena with rings of `ringBytes` can hold (it is at most MAX_ARENA_BYTES). */
+  static maxSocketsFor(ringBytes: number): number {
+    let n = Math.floor(MAX_ARENA_BYTES / (2 * ringBytes)) - 1;
+    while (n > 0 && Arena.layout({ maxSockets: n, ringBytes }).total > MAX_ARENA_BYTES) n--;
+    return n;
+  }
+
   /** Creates a new arena buffer (the I/O thread does this once per guest). */
   static create(g: ArenaGeometry = DEFAULT_GEOMETRY): Arena {
     if (g.ringBytes < 4096 || (g.ringBytes & (g.ringBytes - 1)) !== 0) {
       throw new Error(`ring size must be a power of two >= 4096, not ${g.ringBytes}`);
     }
     const layout = Arena.layout(g);
+    if (layout.total > MAX_ARENA_BYTES) {
+      throw new Error(`${g.maxSockets} sockets need more than ${MAX_ARENA_BYTES / 2 ** 30} GiB of rings; at most ${Arena.maxSocketsFor(g.ringBytes)} fit`);
+    }
     const initial = Math.min(layout.total, layout.ringOffset + INITIAL_SLOTS * 2 * g.ringBytes);
     const buffer = GROWABLE ? new SharedArrayBuffer(initial, { maxByteLength: layout.total }) : new SharedArrayBuffer(layout.total);
     const words = new Int32Array(buffer);

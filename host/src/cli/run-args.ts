@@ -1,6 +1,8 @@
 // Command line of `node host/run.js`: options first, then the module and
 // the guest's own arguments (which are never interpreted as ours).
 
+import { Arena, DEFAULT_GEOMETRY } from '../bridge/arena.js';
+
 export interface RunArgs {
   help: boolean;
   allowNet: string | true | undefined;
@@ -25,7 +27,8 @@ options:
                          the same path); loaded into memory at start
   --env K=V              set an environment variable for the program
   --trace                print one line per socket call on stderr
-  --max-sockets N        most sockets the program may have open (default 4096)
+  --max-sockets N        most sockets the program may have open (default
+                         ${DEFAULT_GEOMETRY.maxSockets}, at most ${Arena.maxSocketsFor(DEFAULT_GEOMETRY.ringBytes)})
   --help                 show this help
 `;
 
@@ -64,7 +67,9 @@ export function parseRunArgs(argv: string[]): RunArgs {
     } else if (arg === '--max-sockets' || arg.startsWith('--max-sockets=')) {
       const v = arg === '--max-sockets' ? value('--max-sockets') : arg.slice('--max-sockets='.length);
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1 || n > 65536) throw new UsageError(`--max-sockets ${v}: expected a number from 1 to 65536`);
+      // Each socket reserves its two rings in one shared buffer of at most 4 GiB.
+      const most = Arena.maxSocketsFor(DEFAULT_GEOMETRY.ringBytes);
+      if (!Number.isInteger(n) || n < 1 || n > most) throw new UsageError(`--max-sockets ${v}: expected a number from 1 to ${most}`);
       out.maxSockets = n;
     } else {
       throw new UsageError(`unknown option ${arg}`);

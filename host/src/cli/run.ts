@@ -57,14 +57,24 @@ async function main(): Promise<void> {
     tty: { stdin: !!process.stdin.isTTY, stdout: !!process.stdout.isTTY, stderr: !!process.stderr.isTTY },
     workerUrl: new URL('./guest-worker.js', import.meta.url),
   });
+  // A signal stops the guest and closes its sockets (peers see EOF, ports
+  // are free) before we exit with the shell's 128 + signal number. A second
+  // signal does not wait for the sockets' last bytes. The outcome a killed
+  // guest reports (once its sockets are closed) is not a trap: the signal
+  // decides the exit code.
+  const stop = { code: 0 };
   const interrupt = (signal: NodeJS.Signals, code: number) => {
     process.on(signal, () => {
-      void guest.kill().then(() => process.exit(code));
+      if (stop.code !== 0) process.exit(code);
+      stop.code = code;
+      process.stderr.write(`wasock: ${basename(args.wasm!)} stopped by ${signal}\n`);
+      void guest.kill();
     });
   };
   interrupt('SIGINT', 130);
   interrupt('SIGTERM', 143);
   const outcome = await guest.outcome;
+  if (stop.code !== 0) process.exit(stop.code);
   if (outcome.kind === 'trap') {
     process.stderr.write(`wasock: ${basename(args.wasm)} trapped: ${outcome.message}\n`);
     process.exit(TRAP_EXIT);

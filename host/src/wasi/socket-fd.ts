@@ -160,9 +160,13 @@ export class SocketFd extends Fd {
       }
       const flags = this.flags();
       // Ring empty while the I/O thread holds back data: ask it to refill.
-      if (flags & SF.RX_PAUSED) markDirty(this.arena, this.slot);
-      // Bytes that landed after `available` was read come before the EOF or
-      // error flagged with them (their wake-up makes blockUntil look again).
+      // Those bytes, and bytes that landed after `available` was read, come
+      // before the EOF or error flagged with them (their wake-up makes
+      // blockUntil look again).
+      if (flags & SF.RX_PAUSED) {
+        markDirty(this.arena, this.slot);
+        return undefined;
+      }
       if (this.rx.used() > 0) return undefined;
       // Order as in Linux's tcp_recvmsg: data, then EOF (the peer's FIN),
       // then a pending error (reported once), then EOF for a dead connection.

@@ -314,7 +314,10 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
         const found = lookup(host, family);
         const allowed = found.filter((a) => ctx.policy.allowsHost(a.ip));
         if (found.length > 0 && allowed.length === 0) {
-          ctx.deny(ctx.policy.check('connect', { ...found[0], port }) ?? `wasock: ${host} resolves only to addresses the network policy denies`);
+          // One line naming the name and its addresses (a connect line would
+          // show port 0: the service is the guest library's business).
+          const allow = /\(allow it with [^)]*\)$/.exec(ctx.policy.check('connect', { ...found[0], port: 0 }) ?? '')?.[0];
+          ctx.deny(`wasock: ${host} resolves only to ${found.map((a) => a.ip).join(', ')}, which the network policy denies${allow ? ` ${allow}` : ''}`);
           throw new GuestError(E.ACCES);
         }
         const type = hintType === SOCKTYPE.DGRAM ? SOCKTYPE.DGRAM : SOCKTYPE.STREAM;
