@@ -39,6 +39,18 @@ if [ "${#packages[@]}" -gt 0 ]; then
 fi
 ar="$(sed -n 's/^ar=//p' <<<"$toolchain")"
 
+# 3b. The browser the end-to-end tests drive (not needed to build): installed
+#     alongside the toolchain when we may, otherwise named once.
+if [ ! -x /usr/bin/chromium ] && [ -z "${WASOCK_CHROMIUM:-}" ]; then
+  if can_install; then
+    echo "build.sh: installing chromium (for npm test's browser tests)"
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+  else
+    echo "build.sh: note: npm test's browser tests need chromium: apt-get install -y chromium (or set WASOCK_CHROMIUM)" >&2
+  fi
+fi
+
 # 4. The C side.
 make -s -j2 -f tools/c.mk AR="$ar"
 
