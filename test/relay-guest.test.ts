@@ -15,54 +15,10 @@ import type { RelayServer } from '../host/src/relay/server.js';
 import type { GuestOutcome } from '../host/src/wasi/guest.js';
 import { freePort, ROOT, run, start, waitForBound } from './helpers/programs.js';
 import { openBackend, startRelay } from './helpers/relay.js';
+import { GUEST_WORKER as WORKER, startGuest } from './helpers/in-process-guest.js';
 
-const WORKER = join(ROOT, 'build', 'host', 'guest-worker.js');
 const GREETING = 'Hello from the server!';
 
-interface GuestRun {
-  outcome: Promise<GuestOutcome>;
-  stdout(): string;
-  stderr(): string;
-  printed(text: string): Promise<void>;
-}
-
-function startGuest(backend: RelayBackend, name: string, args: string[]): GuestRun {
-  const out = { 1: '', 2: '' };
-  const decoders = { 1: new TextDecoder(), 2: new TextDecoder() };
-  const waiters: (() => void)[] = [];
-  const guest = startNodeGuest({
-    module: new WebAssembly.Module(readFileSync(join(ROOT, 'build', 'wasm', `${name}.wasm`))),
-    args: [name, ...args],
-    env: [],
-    policy: NetPolicy.parse(undefined),
-    trace: false,
-    dirs: [],
-    // A small arena: the default geometry is sized for thousands of sockets.
-    maxSockets: 16,
-    backend,
-    stdin: Readable.from([]),
-    tty: { stdin: false, stdout: false, stderr: false },
-    workerUrl: pathToFileURL(WORKER),
-    output: (fd, bytes) => {
-      out[fd] += decoders[fd].decode(bytes, { stream: true });
-      for (const wake of waiters.splice(0)) wake();
-    },
-  });
-  const timeout = setTimeout(() => void guest.kill(), 20_000);
-  const outcome = guest.outcome.finally(() => clearTimeout(timeout));
-  return {
-    outcome,
-    stdout: () => out[1],
-    stderr: () => out[2],
-    printed(text) {
-      return new Promise((resolve, reject) => {
-        void outcome.then((o) => reject(new Error(`${name} ended (${JSON.stringify(o)}) without printing ${JSON.stringify(text)}; stdout: ${out[1]} stderr: ${out[2]}`)));
-        const check = () => (out[1].includes(text) ? resolve() : waiters.push(check));
-        check();
-      });
-    },
-  };
-}
 
 describe('wasm guests over the relay (Node)', () => {
   let relay: RelayServer;

@@ -313,7 +313,7 @@ describe('the relay’s rules on addresses no test may send to', () => {
   it('loopback-only: every non-loopback form is EACCES, including IPv6 embeddings of a loopback IPv4 address', () => {
     const outside = [
       at(v4(10, 1, 2, 3), 80),
-      at(v6(0, 0, 0, 0, 0, 0xffff, (10 << 8) | 1, 0x0203), 80), // ::ffff:10.1.2.3
+      at(v6(0, 0, 0, 0, 0, 0xffff, (10 << 8) | 1, 0x0203), 80), // an IPv4-mapped address outside loopback
       at(v6(0, 0, 0, 0, 0, 0, 0x7f00, 1), 80), // ::127.0.0.1, IPv4-compatible (deprecated): not loopback
       at(v6(0x64, 0xff9b, 0, 0, 0, 0, 0x7f00, 1), 80), // NAT64 of 127.0.0.1
       at(v6(0x2002, 0x7f00, 1, 0, 0, 0, 0, 1), 80), // 6to4 of 127.0.0.1
