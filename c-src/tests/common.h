@@ -151,6 +151,19 @@ static inline int listen_loopback(int *port) {
     return fd;
 }
 
+/* A server's TCP socket listening on 127.0.0.1:port, with SO_REUSEADDR as
+ * servers set it (the two-sided tests restart on the same ports). */
+static inline int listen_on(int port, int backlog) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    check(fd >= 0, "socket");
+    int yes = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    struct sockaddr_in sin = loopback4(port);
+    check(bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0, "bind");
+    check(listen(fd, backlog) == 0, "listen");
+    return fd;
+}
+
 /* A blocking TCP connection to 127.0.0.1:port. */
 static inline int connect_loopback(int port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);

@@ -17,13 +17,7 @@ int main(int argc, char **argv) {
     if (want < 1 || want > MAX_CLIENTS)
         want = MAX_CLIENTS;
 
-    int lfd = socket(AF_INET, SOCK_STREAM, 0);
-    check(lfd >= 0, "socket");
-    int yes = 1;
-    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    struct sockaddr_in sin = loopback4(port);
-    check(bind(lfd, (struct sockaddr *)&sin, sizeof sin) == 0, "bind");
-    check(listen(lfd, SOMAXCONN) == 0, "listen");
+    int lfd = listen_on(port, SOMAXCONN);
 
     /* Entries stay packed: a finished connection is replaced by the last. */
     static struct pollfd fds[MAX_CLIENTS + 1];

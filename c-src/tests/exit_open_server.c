@@ -8,12 +8,7 @@
 
 int main(int argc, char **argv) {
     int port = port_arg(argc, argv, 1);
-    int lfd = socket(AF_INET, SOCK_STREAM, 0);
-    int yes = 1;
-    setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    struct sockaddr_in sin = loopback4(port);
-    check(bind(lfd, (struct sockaddr *)&sin, sizeof sin) == 0, "bind");
-    check(listen(lfd, 5) == 0, "listen");
+    int lfd = listen_on(port, 5);
     int fd = accept(lfd, NULL, NULL);
     check(fd >= 0, "accept");
 
