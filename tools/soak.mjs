@@ -18,21 +18,17 @@
 // Loopback only. Exit status 0 when everything that ran passed.
 
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CLIENT_SEED, SERVER_SEED, streamSha256 } from './stream-hash.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUN_JS = join(ROOT, 'host', 'run.js');
 const wasm = (name) => join(ROOT, 'build', 'wasm', `${name}.wasm`);
 const native = (name) => join(ROOT, 'build', 'native', name);
 const log = (line) => process.stderr.write(`${line}\n`);
-
-// The seeds integrity_client.c and integrity_server.c send with.
-const CLIENT_SEED = 0x2545f491;
-const SERVER_SEED = 0x9e3779b9;
 
 function parseArgs(argv) {
   const opts = { bytes: '1G', clients: 1000, seconds: 60, only: ['integrity', 'load', 'relay'] };
@@ -53,26 +49,6 @@ function parseArgs(argv) {
 function byteCount(text) {
   const m = /^(\d+)([KMG]?)$/.exec(text);
   return Number(m[1]) * { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30 }[m[2]];
-}
-
-/** SHA-256 of the first `bytes` bytes of the programs' xorshift32 stream from `seed`. */
-function streamSha256(seed, bytes) {
-  const hash = createHash('sha256');
-  const block = new Uint8Array(1 << 20);
-  const view = new DataView(block.buffer);
-  let x = seed >>> 0;
-  for (let left = bytes; left > 0; left -= block.length) {
-    for (let i = 0; i < block.length; i += 4) {
-      x ^= x << 13;
-      x >>>= 0;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      x >>>= 0;
-      view.setUint32(i, x, true);
-    }
-    hash.update(left < block.length ? block.subarray(0, left) : block);
-  }
-  return hash.digest('hex');
 }
 
 /** Runs a program to its end (killed after `timeoutMs`); resolves with its outcome and output. */
