@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [--only=a,b] [--reps=N] [--out=FILE]
+// npm run bench [-- --quick] [--only=a,b] [--pairings=x,y] [--reps=N] [--out=FILE]
 //
 // Runs every scenario of issue 5 in every pairing on 127.0.0.1, reports the
 // median of several repetitions with its ratios against native→native and
@@ -20,21 +20,28 @@ import { addRatios, checkTargets, jsonRows, markdownTable, median } from './lib/
 const ALL = [...SCENARIOS.map((s) => s.name), 'startup', 'relay_bulk'];
 
 function parseArgs(argv) {
-  const opts = { quick: false, only: ALL, reps: null, out: join(ROOT, 'bench', 'results.json') };
+  const opts = { quick: false, only: ALL, pairings: PAIRINGS.map((p) => p.id), reps: null, out: join(ROOT, 'bench', 'results.json') };
   for (const a of argv) {
     const [k, v] = a.split(/=(.*)/s);
     if (k === '--quick') opts.quick = true;
     else if (k === '--only' && v) opts.only = v.split(',');
+    else if (k === '--pairings' && v) opts.pairings = v.split(',');
     else if (k === '--reps' && Number(v) > 0) opts.reps = Number(v);
     else if (k === '--out' && v) opts.out = v;
     else {
-      process.stderr.write(`bench: unknown argument ${a}\nusage: npm run bench [-- --quick] [--only=${ALL.join(',')}] [--reps=N] [--out=FILE]\n`);
+      process.stderr.write(`bench: unknown argument ${a}\nusage: npm run bench [-- --quick] [--only=${ALL.join(',')}] [--pairings=${PAIRINGS.map((p) => p.id).join(',')}] [--reps=N] [--out=FILE]\n`);
       process.exit(2);
     }
   }
   for (const s of opts.only) {
     if (!ALL.includes(s)) {
       process.stderr.write(`bench: unknown scenario ${s} (known: ${ALL.join(', ')})\n`);
+      process.exit(2);
+    }
+  }
+  for (const p of opts.pairings) {
+    if (!PAIRINGS.some((q) => q.id === p)) {
+      process.stderr.write(`bench: unknown pairing ${p} (known: ${PAIRINGS.map((q) => q.id).join(', ')})\n`);
       process.exit(2);
     }
   }
@@ -61,6 +68,8 @@ if (missing.length) {
   process.exit(2);
 }
 
+// Pairings left out with --pairings (a quicker look at one comparison).
+const pairings = PAIRINGS.filter((p) => opts.pairings.includes(p.id));
 const started = performance.now();
 const rows = [];
 const described = [];
@@ -80,9 +89,9 @@ for (const sc of SCENARIOS) {
   const t0 = performance.now();
   described.push(`${sc.name}: ${describe(sc, size)}`);
   log(described.at(-1));
-  const acc = new Map(PAIRINGS.map((p) => [p.id, { values: [], secondary: [], errors: [], attempts: 0, dead: false }]));
+  const acc = new Map(pairings.map((p) => [p.id, { values: [], secondary: [], errors: [], attempts: 0, dead: false }]));
   for (let rep = 0; rep < REPS; rep++) {
-    for (const p of PAIRINGS) {
+    for (const p of pairings) {
       const a = acc.get(p.id);
       if (a.dead) continue;
       a.attempts++;
@@ -99,12 +108,12 @@ for (const sc of SCENARIOS) {
     }
   }
   log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
-  for (const p of PAIRINGS) {
+  for (const p of pairings) {
     const a = acc.get(p.id);
     rows.push(row(sc.name, p.id, sc.unit, sc.better, a.values, a.errors, a.attempts));
   }
   if (sc.secondary) {
-    for (const p of PAIRINGS) {
+    for (const p of pairings) {
       const a = acc.get(p.id);
       rows.push(row(sc.secondary.name, p.id, sc.secondary.unit, sc.secondary.better, a.secondary, a.errors, a.attempts));
     }

@@ -51,8 +51,13 @@ export const S = {
   TX_TAIL: 6,
   /** Datagrams dropped because the receive ring was full (diagnostics). */
   RX_DROPS: 7,
+  /**
+   * The stream's OS descriptor lent to the guest's worker (bridge/direct-send.ts):
+   * 0 none, fd + 1 lent, -(fd + 1) while the guest is writing on it.
+   */
+  DIRECT_FD: 8,
 } as const;
-export const SLOT_WORDS = 8;
+export const SLOT_WORDS = 16;
 
 /** Slot flags. */
 export const SF = {
@@ -70,6 +75,8 @@ export const SF = {
   LISTENING: 1 << 5,
   /** The connection is gone in both directions (reset or both sides closed). */
   HANGUP: 1 << 6,
+  /** The I/O thread has sent bytes the transport has not yet handed to the OS. */
+  TX_QUEUED: 1 << 7,
 } as const;
 
 export const STDIN_SLOT = 0;

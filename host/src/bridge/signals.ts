@@ -26,7 +26,11 @@ export function ringDoorbell(arena: Arena): void {
 /** I/O side: something a blocked guest call may wait for has changed. */
 export function wakeGuest(arena: Arena): void {
   Atomics.add(arena.words, H.WAKE_SEQ, 1);
-  if (Atomics.load(arena.words, H.GUEST_SLEEPING) !== 0) Atomics.notify(arena.words, H.WAKE_SEQ);
+  // One notify per sleep: clearing the flag here means the changes that
+  // follow before the guest runs again cost no further futex wake.
+  if (Atomics.load(arena.words, H.GUEST_SLEEPING) !== 0 && Atomics.compareExchange(arena.words, H.GUEST_SLEEPING, 1, 0) === 1) {
+    Atomics.notify(arena.words, H.WAKE_SEQ);
+  }
 }
 
 /** Guest side: the value to pass to sleepUntilWoken, read before checking readiness. */

@@ -7,6 +7,7 @@
 import { type Arena, S, SF } from '../bridge/arena.js';
 import { Ring } from '../bridge/ring.js';
 import { wakeGuest, watchDoorbell } from '../bridge/signals.js';
+import { lendFd, revokeFd } from '../bridge/direct-send.js';
 import { type ControlReply, type ControlRequest, writeReply } from '../bridge/control.js';
 import type { DatagramSocket, Listener, NetBackend, Stream } from '../net/backend.js';
 import { NetError } from '../net/backend.js';
@@ -197,6 +198,7 @@ export class SocketHost {
     this.sockets.delete(sock.slot);
     sock.closing = true;
     if (sock.stream) {
+      revokeFd(this.arena, sock.slot);
       if (graceful && !sock.linger0) {
         sock.stream.end();
         const done = sock.stream.finished().finally(() => this.flushing.delete(done));
@@ -361,6 +363,7 @@ export class SocketHost {
       this.arena.setFlags(sock.slot, SF.RX_EOF);
     }
     if (how & 2) {
+      revokeFd(this.arena, sock.slot);
       sock.writeShut = true;
       this.arena.setFlags(sock.slot, SF.TX_CLOSED);
       this.flushSend(sock);
@@ -424,7 +427,15 @@ export class SocketHost {
         sock.waitingDrain = false;
         this.onDirty(sock.slot);
       },
+      flushed: () => this.markFlushed(sock),
     });
+    const fd = stream.lendFd?.(() => revokeFd(this.arena, sock.slot));
+    if (fd != null) lendFd(this.arena, sock.slot, fd);
+  }
+
+  /** The transport holds nothing unsent: the guest may write directly again. */
+  private markFlushed(sock: HostSocket): void {
+    if (sock.tx.used() === 0 && this.sockets.get(sock.slot) === sock) this.arena.clearFlags(sock.slot, SF.TX_QUEUED);
   }
 
   private onStreamData(sock: HostSocket, chunk: Uint8Array): void {
@@ -505,6 +516,9 @@ export class SocketHost {
         if (n === 0) break;
         const chunk = new Uint8Array(n);
         sock.tx.peek(0, chunk);
+        // Before the ring reads empty: the guest must not write directly
+        // while these bytes are still on their way (bridge/direct-send.ts).
+        this.arena.setFlags(sock.slot, SF.TX_QUEUED);
         sock.tx.release(n);
         // Wake a writer blocked on a full ring before the write system call,
         // so it refills the ring while the kernel copies this chunk.
@@ -514,6 +528,8 @@ export class SocketHost {
           break;
         }
       }
+      // Written through at once (the usual case on loopback).
+      if (stream.buffered?.().writable === 0) this.markFlushed(sock);
     }
     if (sock.writeShut && sock.tx.used() === 0 && stream && !sock.closing) stream.end();
   }

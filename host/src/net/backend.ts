@@ -14,6 +14,8 @@ export interface StreamHandlers {
   error(errno: number): void;
   /** The transport can take more writes after write() returned false. */
   drain(): void;
+  /** Everything written so far has been handed to the OS (optional; see lendFd). */
+  flushed?(): void;
 }
 
 /** One connected TCP stream. */
@@ -45,6 +47,14 @@ export interface Stream {
    * network (`writable`). Optional; the relay reports it in its stats.
    */
   buffered?(): { readable: number; writable: number };
+  /**
+   * For a transport that is an OS socket in this process (Node): its
+   * descriptor, lent to the guest's worker for the direct send path
+   * (bridge/direct-send.ts), or null. `revoke` runs synchronously before the
+   * descriptor is closed for any reason, including a reset that closes it
+   * underneath the host. Implementations also report `flushed`.
+   */
+  lendFd?(revoke: () => void): number | null;
 }
 
 export interface Listener {

@@ -33,6 +33,7 @@ class NodeStream implements Stream {
 
   attach(h: StreamHandlers): void {
     const socket = this.socket;
+    this.handlers = h;
     socket.on('data', (chunk: Buffer) => h.data(chunk));
     socket.on('end', () => (this.resetBehindEof() ? h.error(E.CONNRESET) : h.end()));
     socket.on('error', (err) => h.error(errnoFromNodeError(err)));
@@ -55,7 +56,30 @@ class NodeStream implements Stream {
   }
 
   write(data: Uint8Array): boolean {
-    return this.socket.write(data);
+    return this.socket.write(data, this.afterWrite);
+  }
+
+  private handlers: StreamHandlers | null = null;
+
+  /** A write completed: tell the owner once nothing is left to hand to the OS. */
+  private readonly afterWrite = (err?: Error | null) => {
+    if (!err && this.socket.writableLength === 0) this.handlers?.flushed?.();
+  };
+
+  lendFd(revoke: () => void): number | null {
+    const socket = this.socket as net.Socket & { _handle?: { fd?: number } };
+    const fd = socket._handle?.fd;
+    if (process.platform === 'win32' || typeof fd !== 'number' || fd < 0 || socket.destroyed) return null;
+    // Every way a net.Socket's descriptor gets closed (destroy(),
+    // resetAndDestroy(), an error or reset from libuv, the end of a
+    // half-closed stream) goes through _destroy, the stream implementer's
+    // hook: take the descriptor back from the guest before it runs.
+    const original = socket._destroy;
+    socket._destroy = function (this: net.Socket, err: Error | null, cb: (err?: Error | null) => void) {
+      revoke();
+      original.call(this, err, cb);
+    };
+    return fd;
   }
 
   end(): void {

@@ -11,6 +11,7 @@ import { guestImports, IMPORT_MODULE } from './guest-imports.js';
 import { OutputFd, StdinFd } from './stdio.js';
 import type { SocketContext } from './socket-imports.js';
 import type { TraceSink } from './trace.js';
+import type { DirectWrite } from '../bridge/direct-send.js';
 
 /** What the I/O thread sends a new worker (structured-clonable). */
 export interface GuestInit {
@@ -31,6 +32,8 @@ export interface GuestEmbedder {
   deny(line: string): void;
   /** Preopened directories, fds 3.. (Node: from --dir). */
   preopens: Fd[];
+  /** OS writes for the direct send path, where the transport lends descriptors (Node). */
+  directWrite?: DirectWrite;
 }
 
 export type GuestOutcome = { kind: 'exit'; code: number } | { kind: 'trap'; message: string };
@@ -62,6 +65,7 @@ export function createGuest(init: GuestInit, embedder: GuestEmbedder): Guest {
     deny: embedder.deny,
     trace: embedder.trace,
     started: performance.now(),
+    directWrite: embedder.directWrite ?? null,
   };
   const instance = new WebAssembly.Instance(init.module, { [IMPORT_MODULE]: guestImports(wasi, ctx) as WebAssembly.ModuleImports });
   memory = instance.exports.memory as WebAssembly.Memory;

@@ -8,6 +8,7 @@ import type { Arena } from '../bridge/arena.js';
 import { S, SF } from '../bridge/arena.js';
 import { Ring } from '../bridge/ring.js';
 import { markDirty } from '../bridge/signals.js';
+import { type DirectWrite, sendDirect } from '../bridge/direct-send.js';
 import type { ControlClient, ControlReply } from '../bridge/control.js';
 import { E } from '../abi/errno.js';
 import { FDFLAGS, FILETYPE, RIGHTS_SOCKET, RIFLAGS } from '../abi/wasi.js';
@@ -62,6 +63,8 @@ export class SocketFd extends Fd {
     readonly slot: number,
     readonly type: SockType,
     readonly family: 4 | 6,
+    /** The embedder's OS write, when the transport may lend descriptors (Node). */
+    private readonly directWrite: DirectWrite | null = null,
   ) {
     super();
     this.rx = new Ring(arena, slot, 'rx');
@@ -195,6 +198,22 @@ export class SocketFd extends Fd {
       const errno = this.sendError();
       if (errno !== 0) return written > 0 ? { errno: 0, n: written } : { errno, n: 0 };
       let progressed = false;
+      // Nothing ahead of us in the ring: try the kernel directly.
+      if (this.directWrite && this.tx.used() === 0) {
+        const rest = offset === 0 ? srcs.slice(index) : [srcs[index].subarray(offset), ...srcs.slice(index + 1)];
+        let n = sendDirect(this.arena, this.slot, rest, this.directWrite);
+        written += Math.max(n, 0);
+        while (n > 0) {
+          const take = Math.min(n, srcs[index].length - offset);
+          n -= take;
+          offset += take;
+          if (offset === srcs[index].length) {
+            index++;
+            offset = 0;
+          }
+        }
+        if (written === total) return { errno: 0, n: written };
+      }
       while (index < srcs.length) {
         const src = srcs[index];
         const n = this.tx.write(offset === 0 ? src : src.subarray(offset));

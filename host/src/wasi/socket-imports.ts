@@ -4,6 +4,7 @@
 
 import type { Fd } from '@bjorn3/browser_wasi_shim';
 import type { Arena } from '../bridge/arena.js';
+import type { DirectWrite } from '../bridge/direct-send.js';
 import { SF } from '../bridge/arena.js';
 import type { ControlClient, ControlReply } from '../bridge/control.js';
 import { E } from '../abi/errno.js';
@@ -27,6 +28,8 @@ export interface SocketContext {
   deny: (line: string) => void;
   trace: TraceSink | null;
   started: number;
+  /** OS writes on descriptors the I/O thread lends (Node only; bridge/direct-send.ts). */
+  directWrite: DirectWrite | null;
 }
 
 type Import = (...args: never[]) => number;
@@ -202,7 +205,7 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
         const family = af === FAMILY.INET6 ? 6 : 4;
         const kind = socktype === SOCKTYPE.STREAM ? 'stream' : 'dgram';
         const reply = ok(control.call('open', { kind, family, anyAddr: anyAddr(family) }));
-        const sock = new SocketFd(ctx.arena, control, reply.slot as number, kind, family);
+        const sock = new SocketFd(ctx.arena, control, reply.slot as number, kind, family, ctx.directWrite);
         fd = allocateFd(sock);
         mem.u32(fdOut, fd);
         return { result: fd };
@@ -240,7 +243,7 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
         if (sock.type === 'dgram') throw new GuestError(E.NOTSUP);
         if (!(sock.flags() & SF.LISTENING)) throw new GuestError(E.INVAL);
         const reply = sock.acceptBlocking();
-        const child = new SocketFd(ctx.arena, control, reply.slot as number, 'stream', sock.family);
+        const child = new SocketFd(ctx.arena, control, reply.slot as number, 'stream', sock.family, ctx.directWrite);
         child.local = reply.local as SockAddr;
         child.peer = reply.remote as SockAddr;
         child.nonblocking = (fdflags & 4) !== 0;

@@ -3,7 +3,7 @@
 // guest's output is on the terminal before it exits, in order.
 
 import { parentPort } from 'node:worker_threads';
-import { writeSync } from 'node:fs';
+import { writeSync, writevSync } from 'node:fs';
 import { runGuest, type GuestInit } from '../wasi/guest.js';
 import { formatTrace } from '../wasi/trace.js';
 import { loadPreopens, type DirMapping } from './preopens.js';
@@ -18,6 +18,20 @@ function writeAll(fd: number, bytes: Uint8Array): void {
       if ((err as { code?: string }).code !== 'EAGAIN') return;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     }
+  }
+}
+
+/**
+ * The direct send path's OS write (bridge/direct-send.ts): one non-blocking
+ * write(2)/writev(2) on a socket the I/O thread lent. 0 when the socket buffer
+ * is full, -1 on any other failure (the ring path then reports it).
+ */
+function directWrite(fd: number, chunks: Uint8Array[]): number {
+  try {
+    return chunks.length === 1 ? writeSync(fd, chunks[0]) : writevSync(fd, chunks);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    return code === 'EAGAIN' || code === 'EWOULDBLOCK' ? 0 : -1;
   }
 }
 
@@ -37,6 +51,7 @@ parentPort!.once('message', (message: { init: GuestInit; dirs: DirMapping[]; cap
       trace: init.trace ? (event) => out(2, encoder.encode(`[wasock] ${formatTrace(event)}\n`)) : null,
       deny: (line) => out(2, encoder.encode(`${line}\n`)),
       preopens: loadPreopens(dirs),
+      directWrite,
     });
   } catch (err) {
     outcome = { kind: 'trap' as const, message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
