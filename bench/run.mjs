@@ -133,8 +133,8 @@ if (opts.only.includes('startup')) {
 
 const unavailable = [];
 if (opts.only.includes('relay_bulk')) {
-  const maxBytes = opts.quick ? 16 * 2 ** 20 : 2 ** 30;
-  const sizing = opts.quick ? '16 MiB' : 'size chosen by a 16 MiB probe so one run takes about 8 s, at most 1 GiB';
+  const maxBytes = opts.quick ? 64 * 2 ** 20 : 2 ** 30;
+  const sizing = opts.quick ? '64 MiB' : 'size chosen by a 16 MiB probe so one run takes about 8 s, at most 1 GiB';
   described.push(`relay_bulk: bulk_client.wasm in headless Chromium (the demo page, relay network) writing to native bulk_server; ${sizing}`);
   log(described.at(-1));
   const r = await runRelayBulk({ maxBytes, reps: opts.quick ? 1 : REPS, deadlineMs: DEADLINE_MS, log });
