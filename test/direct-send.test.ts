@@ -11,6 +11,7 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { Arena, S, SF } from '../host/src/bridge/arena.js';
+import { E } from '../host/src/abi/errno.js';
 import { lendFd, revokeFd, sendDirect } from '../host/src/bridge/direct-send.js';
 import type { NetBackend, Stream } from '../host/src/net/backend.js';
 import { NodeBackend } from '../host/src/net/node-backend.js';
@@ -37,7 +38,7 @@ describe('direct send protocol', () => {
       expect(a.load(SLOT, S.DIRECT_FD)).toBe(-8);
       return 8;
     });
-    expect(n).toBe(8);
+    expect(n).toEqual({ n: 8 });
     expect(calls).toEqual([[7, 2]]);
     expect(a.load(SLOT, S.DIRECT_FD)).toBe(8);
   });
@@ -47,28 +48,28 @@ describe('direct send protocol', () => {
     const write = () => {
       throw new Error('must not be called');
     };
-    expect(sendDirect(a, SLOT, [new Uint8Array(1)], write)).toBe(-1);
+    expect(sendDirect(a, SLOT, [new Uint8Array(1)], write)).toBeNull();
     lendFd(a, SLOT, 3);
     a.setFlags(SLOT, SF.TX_QUEUED);
-    expect(sendDirect(a, SLOT, [new Uint8Array(1)], write)).toBe(-1);
+    expect(sendDirect(a, SLOT, [new Uint8Array(1)], write)).toBeNull();
     a.clearFlags(SLOT, SF.TX_QUEUED);
     revokeFd(a, SLOT);
-    expect(sendDirect(a, SLOT, [new Uint8Array(1)], write)).toBe(-1);
+    expect(sendDirect(a, SLOT, [new Uint8Array(1)], write)).toBeNull();
     revokeFd(a, SLOT); // idempotent
     expect(a.load(SLOT, S.DIRECT_FD)).toBe(0);
   });
 
-  it('a failed descriptor is not offered again; a full one is', () => {
+  it('a failed descriptor is not offered again and its error is returned; a full one is kept', () => {
     const a = arena();
     lendFd(a, SLOT, 3);
-    expect(sendDirect(a, SLOT, [new Uint8Array(1)], () => 0)).toBe(0);
+    expect(sendDirect(a, SLOT, [new Uint8Array(1)], () => 0)).toEqual({ n: 0 });
     expect(a.load(SLOT, S.DIRECT_FD)).toBe(4);
-    expect(sendDirect(a, SLOT, [new Uint8Array(1)], () => -1)).toBe(-1);
+    expect(sendDirect(a, SLOT, [new Uint8Array(1)], () => -E.CONNRESET)).toEqual({ errno: E.CONNRESET });
     expect(a.load(SLOT, S.DIRECT_FD)).toBe(0);
     lendFd(a, SLOT, 3);
     expect(sendDirect(a, SLOT, [new Uint8Array(1)], () => {
-      throw new Error('EBADF');
-    })).toBe(-1);
+      throw new Error('a bug in the embedder');
+    })).toEqual({ errno: E.IO });
     expect(a.load(SLOT, S.DIRECT_FD)).toBe(0);
   });
 

@@ -41,23 +41,24 @@ export const S = {
   ERROR: 0,
   /** Bit set of SF_* flags below. */
   FLAGS: 1,
-  /** Connections waiting in the I/O thread for accept(). */
-  ACCEPT_COUNT: 2,
-  /** Receive ring: bytes consumed (guest) and produced (I/O thread), mod 2^32. */
-  RX_HEAD: 3,
-  RX_TAIL: 4,
+  /**
+   * Receive ring: bytes consumed (guest) and produced (I/O thread), mod 2^32.
+   * A listener's receive ring carries accept records (io/accept-record.ts).
+   */
+  RX_HEAD: 2,
+  RX_TAIL: 3,
   /** Send ring: bytes consumed (I/O thread) and produced (guest), mod 2^32. */
-  TX_HEAD: 5,
-  TX_TAIL: 6,
+  TX_HEAD: 4,
+  TX_TAIL: 5,
   /** Datagrams dropped because the receive ring was full (diagnostics). */
-  RX_DROPS: 7,
+  RX_DROPS: 6,
   /**
    * The stream's OS descriptor lent to the guest's worker (bridge/direct-send.ts):
    * 0 none, fd + 1 lent, -(fd + 1) while the guest is writing on it.
    */
-  DIRECT_FD: 8,
+  DIRECT_FD: 7,
 } as const;
-export const SLOT_WORDS = 16;
+export const SLOT_WORDS = 8;
 
 /** Slot flags. */
 export const SF = {
@@ -77,6 +78,17 @@ export const SF = {
   HANGUP: 1 << 6,
   /** The I/O thread has sent bytes the transport has not yet handed to the OS. */
   TX_QUEUED: 1 << 7,
+  /**
+   * The guest closed its fd (set by the guest, with the slot marked dirty):
+   * close() needs no reply, so it costs the guest no round trip.
+   */
+  GUEST_CLOSED: 1 << 8,
+  /**
+   * A direct send (bridge/direct-send.ts) got the connection's error from the
+   * kernel, which reports it once: the guest reported it, so the I/O thread
+   * must not report it again when its own read fails.
+   */
+  TX_FAILED: 1 << 9,
 } as const;
 
 export const STDIN_SLOT = 0;

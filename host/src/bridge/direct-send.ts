@@ -22,13 +22,17 @@
 // cleared once the transport has handed everything to the OS).
 
 import { type Arena, S, SF } from './arena.js';
+import { E } from '../abi/errno.js';
 
 /**
  * Guest side, supplied by the embedder: one non-blocking gathering write on
- * an OS descriptor. Returns bytes written, 0 when the kernel buffer is full,
- * or -1 when the descriptor failed (the ring path then reports the error).
+ * an OS descriptor. Returns bytes written (0 when the kernel buffer is full),
+ * or a negative WASI errno when the write failed.
  */
 export type DirectWrite = (fd: number, chunks: Uint8Array[]) => number;
+
+/** What a direct send did: bytes written, or the connection's error, or nothing (use the ring). */
+export type DirectResult = { n: number; errno?: undefined } | { errno: number; n?: undefined } | null;
 
 /** I/O side: lends `fd` (a connected stream's descriptor) to the guest. */
 export function lendFd(arena: Arena, slot: number, fd: number): void {
@@ -58,24 +62,24 @@ export function revokeFd(arena: Arena, slot: number): void {
 /**
  * Guest side: writes `chunks` straight to the kernel if the descriptor is
  * lent and nothing is queued ahead. Returns bytes written (maybe fewer than
- * asked, maybe 0 when the kernel buffer is full), or -1 when the direct path
- * is not usable now and the ring must be used.
+ * asked, maybe 0 when the kernel buffer is full), the error the kernel
+ * reported (ECONNRESET, EPIPE…: the kernel reports it once, so it is the
+ * caller's to report), or null when the ring must be used.
  */
-export function sendDirect(arena: Arena, slot: number, chunks: Uint8Array[], write: DirectWrite): number {
+export function sendDirect(arena: Arena, slot: number, chunks: Uint8Array[], write: DirectWrite): DirectResult {
   const index = arena.slotWord(slot, S.DIRECT_FD);
   const words = arena.words;
   const v = Atomics.load(words, index);
-  if (v <= 0 || arena.flags(slot) & SF.TX_QUEUED) return -1;
-  if (Atomics.compareExchange(words, index, v, -v) !== v) return -1;
+  if (v <= 0 || arena.flags(slot) & SF.TX_QUEUED) return null;
+  if (Atomics.compareExchange(words, index, v, -v) !== v) return null;
   let n: number;
   try {
     n = write(v - 1, chunks);
   } catch {
-    n = -1;
+    n = -E.IO;
   }
-  // A descriptor that failed (reset, EPIPE) is not offered again: the ring
-  // path hands the bytes to the transport, which reports the error properly.
+  // A descriptor that failed is not offered again.
   Atomics.store(words, index, n < 0 ? 0 : v);
   Atomics.notify(words, index);
-  return n;
+  return n < 0 ? { errno: -n } : { n };
 }

@@ -71,6 +71,15 @@ export class Ring {
   }
 
   /** Marks `n` bytes consumed. */
+  /**
+   * Consumer's counter moved by the producer: empties the ring. Only for
+   * when the consumer is known not to be reading it (it is waiting for a
+   * reply from the producer's thread).
+   */
+  discard(): void {
+    Atomics.store(this.words, this.headIndex, Atomics.load(this.words, this.tailIndex));
+  }
+
   release(n: number): void {
     Atomics.store(this.words, this.headIndex, (this.head() + n) | 0);
   }

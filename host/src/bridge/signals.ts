@@ -60,11 +60,10 @@ export function watchDoorbell(arena: Arena, onDirty: (slot: number) => void, onR
   const words = arena.words;
   const drain = () => {
     Atomics.store(words, H.DOORBELL, 0);
+    // The request is read first and handled last: whatever the guest marked
+    // before writing it (a close() that frees a port the request binds) is
+    // then visible to the dirty scan, and handled before it.
     const request = takeRequest(arena, lastRequest);
-    if (request) {
-      lastRequest = request.id;
-      onRequest(request);
-    }
     const n = arena.dirtyWords;
     for (let i = 0; i < n; i++) {
       if (Atomics.load(words, arena.dirtyWord0 + i) === 0) continue;
@@ -74,6 +73,10 @@ export function watchDoorbell(arena: Arena, onDirty: (slot: number) => void, onR
         bits &= bits - 1;
         onDirty(i * 32 + bit);
       }
+    }
+    if (request) {
+      lastRequest = request.id;
+      onRequest(request);
     }
   };
   const loop = async () => {

@@ -14,6 +14,7 @@ import { NetError } from '../net/backend.js';
 import type { SockAddr } from '../net/addr.js';
 import { E } from '../abi/errno.js';
 import { encodeDatagramHeader, decodeDatagramHeader, DGRAM_HEADER_BYTES } from './datagram-record.js';
+import { ACCEPT_RECORD_BYTES, encodeAcceptRecord } from './accept-record.js';
 
 /** Bytes the backend may hold unsent before the send ring stops draining. */
 const TRANSPORT_HIGH_WATER = 256 * 1024;
@@ -31,6 +32,11 @@ interface HostSocket {
   // stream state
   stream?: Stream;
   listener?: Listener;
+  /**
+   * Arrived connections whose accept records the guest may not have taken
+   * yet, oldest first; the ring's fill level says how many are still there
+   * (syncAcceptQueue).
+   */
   acceptQueue: HostSocket[];
   /** Received bytes that did not fit in the ring; the stream is paused meanwhile. */
   overflow: Uint8Array[];
@@ -145,9 +151,7 @@ export class SocketHost {
       case 'open': return this.open(args.kind as Kind, args.family as 4 | 6, args.anyAddr as string);
       case 'bind': return this.bind(this.get(args.slot), args.addr as SockAddr);
       case 'listen': return this.listen(this.get(args.slot), args.backlog as number);
-      case 'accept': return this.accept(this.get(args.slot));
       case 'connect': return this.connect(this.get(args.slot), args.addr as SockAddr, args.nonblocking === true);
-      case 'close': return this.close(this.get(args.slot));
       case 'shutdown': return this.shutdownSocket(this.get(args.slot), args.how as number);
       case 'sockname': return this.sockname(this.get(args.slot));
       case 'setopt': return this.setopt(this.get(args.slot), args.name as string, args.value as number);
@@ -208,6 +212,7 @@ export class SocketHost {
       }
     }
     sock.listener?.close();
+    this.syncAcceptQueue(sock);
     for (const pending of sock.acceptQueue) this.release(pending, false);
     sock.acceptQueue = [];
     sock.udp?.close();
@@ -255,24 +260,41 @@ export class SocketHost {
   }
 
   private onIncoming(listenerSock: HostSocket, stream: Stream): void {
-    const sock = this.sockets.get(listenerSock.slot) === listenerSock ? this.allocate('stream', stream.local.family, listenerSock.anyAddr) : null;
+    const live = this.sockets.get(listenerSock.slot) === listenerSock;
+    if (live) this.syncAcceptQueue(listenerSock);
+    // A full accept queue drops the connection, as a full backlog does.
+    const sock = live && listenerSock.rx.free() >= ACCEPT_RECORD_BYTES ? this.allocate('stream', stream.local.family, listenerSock.anyAddr) : null;
     if (!sock) {
       stream.destroy();
       return;
     }
     this.attachStream(sock, stream);
+    // Accepted sockets inherit TCP_NODELAY from the listener, as on Linux.
+    if (listenerSock.noDelay) stream.setNoDelay(true);
     listenerSock.acceptQueue.push(sock);
-    this.arena.store(listenerSock.slot, S.ACCEPT_COUNT, listenerSock.acceptQueue.length);
+    listenerSock.rx.write(encodeAcceptRecord({ slot: sock.slot, local: stream.local, remote: stream.remote }));
     wakeGuest(this.arena);
   }
 
-  private accept(sock: HostSocket): ControlReply {
-    if (!sock.listener) return { errno: E.INVAL };
-    const next = sock.acceptQueue.shift();
-    this.arena.store(sock.slot, S.ACCEPT_COUNT, sock.acceptQueue.length);
-    if (!next) return { errno: E.AGAIN };
-    if (sock.noDelay) next.stream?.setNoDelay(true);
-    return { errno: 0, slot: next.slot, local: next.stream!.local, remote: next.stream!.remote };
+  /**
+   * Closes `sock`'s listener and resets the connections still waiting for
+   * accept(). Called from a control call (shutdown, connect), so the guest
+   * is not reading the ring: the records it will never take are dropped.
+   */
+  private stopListening(sock: HostSocket): void {
+    sock.listener?.close();
+    sock.listener = undefined;
+    this.syncAcceptQueue(sock);
+    for (const pending of sock.acceptQueue) this.release(pending, false);
+    sock.acceptQueue = [];
+    sock.rx.discard();
+    this.arena.clearFlags(sock.slot, SF.LISTENING);
+  }
+
+  /** Forgets the queued connections whose records the guest has taken (accepted). */
+  private syncAcceptQueue(listenerSock: HostSocket): void {
+    const waiting = Math.floor(listenerSock.rx.used() / ACCEPT_RECORD_BYTES);
+    if (listenerSock.acceptQueue.length > waiting) listenerSock.acceptQueue.splice(0, listenerSock.acceptQueue.length - waiting);
   }
 
   private async connect(sock: HostSocket, to: SockAddr, nonblocking: boolean): Promise<ControlReply> {
@@ -290,8 +312,7 @@ export class SocketHost {
     let from: SockAddr | null = null;
     if (sock.listener) {
       from = sock.listener.local;
-      sock.listener.close();
-      sock.listener = undefined;
+      this.stopListening(sock);
     }
     const attempt = this.backend.connect(to, from);
     this.arena.setFlags(sock.slot, SF.CONNECTING);
@@ -324,7 +345,8 @@ export class SocketHost {
     return reply;
   }
 
-  private close(sock: HostSocket): ControlReply {
+  /** The guest closed its fd (SF.GUEST_CLOSED). */
+  private close(sock: HostSocket): void {
     sock.closing = true;
     if (sock.kind === 'dgram') {
       this.flushDatagrams(sock);
@@ -338,19 +360,13 @@ export class SocketHost {
       if (sock.stream) this.flushSend(sock, true);
       this.release(sock, !sock.linger0);
     }
-    return { errno: 0 };
   }
 
   private shutdownSocket(sock: HostSocket, how: number): ControlReply {
     if (sock.listener && how & 1) {
       // SHUT_RD on a listening socket: it stops listening; pending
       // connections are reset and accept() fails with EINVAL from now on.
-      sock.listener.close();
-      sock.listener = undefined;
-      for (const pending of sock.acceptQueue) this.release(pending, false);
-      sock.acceptQueue = [];
-      this.arena.store(sock.slot, S.ACCEPT_COUNT, 0);
-      this.arena.clearFlags(sock.slot, SF.LISTENING);
+      this.stopListening(sock);
       wakeGuest(this.arena);
       return { errno: 0 };
     }
@@ -418,8 +434,10 @@ export class SocketHost {
         }
         // A reset after the peer's FIN finds the connection half closed
         // (CLOSE_WAIT): Linux then fails writes with EPIPE and reads see EOF.
-        const finSeen = sock.eofPending || (this.arena.flags(sock.slot) & SF.RX_EOF) !== 0;
-        this.arena.store(sock.slot, S.ERROR, finSeen && errno === E.CONNRESET ? E.PIPE : errno);
+        const flags = this.arena.flags(sock.slot);
+        const finSeen = sock.eofPending || (flags & SF.RX_EOF) !== 0;
+        // The guest's direct send already reported the kernel's one report of it.
+        if (!(flags & SF.TX_FAILED)) this.arena.store(sock.slot, S.ERROR, finSeen && errno === E.CONNRESET ? E.PIPE : errno);
         this.arena.setFlags(sock.slot, SF.TX_CLOSED | SF.HANGUP);
         wakeGuest(this.arena);
       },
@@ -475,6 +493,10 @@ export class SocketHost {
     }
     const sock = this.sockets.get(slot);
     if (!sock) return;
+    if (this.arena.flags(slot) & SF.GUEST_CLOSED) {
+      this.close(sock);
+      return;
+    }
     if (sock.kind === 'dgram') {
       this.flushDatagrams(sock);
       return;

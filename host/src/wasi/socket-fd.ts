@@ -9,12 +9,13 @@ import { S, SF } from '../bridge/arena.js';
 import { Ring } from '../bridge/ring.js';
 import { markDirty } from '../bridge/signals.js';
 import { type DirectWrite, sendDirect } from '../bridge/direct-send.js';
-import type { ControlClient, ControlReply } from '../bridge/control.js';
+import type { ControlClient } from '../bridge/control.js';
 import { E } from '../abi/errno.js';
 import { FDFLAGS, FILETYPE, RIGHTS_SOCKET, RIFLAGS } from '../abi/wasi.js';
 import type { SockType } from '../abi/sock.js';
 import type { SockAddr } from '../net/addr.js';
 import { DGRAM_HEADER_BYTES, encodeDatagramHeader } from '../io/datagram-record.js';
+import { ACCEPT_RECORD_BYTES, type AcceptRecord, decodeAcceptRecord } from '../io/accept-record.js';
 import { blockUntil, TIMED_OUT, timeoutMs } from './blocking.js';
 import { GuestError, totalLength } from './guest-memory.js';
 
@@ -100,8 +101,14 @@ export class SocketFd extends Fd {
     return { ret: E.BADF, prestat: null };
   }
 
+  /**
+   * close() needs no answer (the fd is gone either way): the I/O thread
+   * finds the flag with the slot's dirty bit, before any later request.
+   */
   override fd_close(): number {
-    return this.control.call('close', { slot: this.slot }).errno;
+    this.arena.setFlags(this.slot, SF.GUEST_CLOSED);
+    markDirty(this.arena, this.slot);
+    return 0;
   }
 
   override fd_seek(): { ret: number; offset: bigint } {
@@ -123,21 +130,26 @@ export class SocketFd extends Fd {
     return this.arena.load(this.slot, S.ERROR);
   }
 
+  /** Connections waiting for accept(): the accept records in the receive ring. */
   acceptCount(): number {
-    return this.arena.load(this.slot, S.ACCEPT_COUNT);
+    return Math.floor(this.rx.used() / ACCEPT_RECORD_BYTES);
   }
 
-  /** accept(): waits for a queued connection unless non-blocking; throws GuestError. */
-  acceptBlocking(): ControlReply {
-    const result = blockUntil(this.arena, this.nonblocking ? 0 : timeoutMs(this.options.recvTimeoutUs), (): ControlReply | undefined => {
-      // The listener failed (its network is gone): report that, don't wait.
-      if (this.acceptCount() === 0 && this.pendingError() !== 0) return { errno: this.takeError() };
-      if (this.acceptCount() === 0) return undefined;
-      const reply = this.control.call('accept', { slot: this.slot });
-      return reply.errno === E.AGAIN ? undefined : reply;
+  /** accept(): takes the next accept record, waiting for one unless non-blocking; throws GuestError. */
+  acceptBlocking(): AcceptRecord {
+    const result = blockUntil(this.arena, this.nonblocking ? 0 : timeoutMs(this.options.recvTimeoutUs), (): AcceptRecord | number | undefined => {
+      if (this.acceptCount() > 0) {
+        const bytes = new Uint8Array(ACCEPT_RECORD_BYTES);
+        this.rx.read(bytes);
+        return decodeAcceptRecord(bytes);
+      }
+      // The listener failed (its network is gone) or stopped: report that, don't wait.
+      if (this.pendingError() !== 0) return this.takeError();
+      if (!(this.flags() & SF.LISTENING)) return E.INVAL;
+      return undefined;
     });
     if (result === TIMED_OUT) throw new GuestError(E.AGAIN);
-    if (result.errno !== 0) throw new GuestError(result.errno);
+    if (typeof result === 'number') throw new GuestError(result);
     return result;
   }
 
@@ -201,8 +213,17 @@ export class SocketFd extends Fd {
       // Nothing ahead of us in the ring: try the kernel directly.
       if (this.directWrite && this.tx.used() === 0) {
         const rest = offset === 0 ? srcs.slice(index) : [srcs[index].subarray(offset), ...srcs.slice(index + 1)];
-        let n = sendDirect(this.arena, this.slot, rest, this.directWrite);
-        written += Math.max(n, 0);
+        const direct = sendDirect(this.arena, this.slot, rest, this.directWrite);
+        if (direct?.errno !== undefined) {
+          // The kernel reported the connection's error to this write (and
+          // only once): later sends fail with EPIPE, reads see the end.
+          this.arena.setFlags(this.slot, SF.TX_FAILED | SF.TX_CLOSED);
+          if (written === 0) return { errno: direct.errno, n: 0 };
+          this.arena.store(this.slot, S.ERROR, direct.errno);
+          return { errno: 0, n: written };
+        }
+        let n = direct?.n ?? 0;
+        written += n;
         while (n > 0) {
           const take = Math.min(n, srcs[index].length - offset);
           n -= take;

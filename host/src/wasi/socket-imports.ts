@@ -242,10 +242,10 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
         mem.check(fdOut, 4);
         if (sock.type === 'dgram') throw new GuestError(E.NOTSUP);
         if (!(sock.flags() & SF.LISTENING)) throw new GuestError(E.INVAL);
-        const reply = sock.acceptBlocking();
-        const child = new SocketFd(ctx.arena, control, reply.slot as number, 'stream', sock.family, ctx.directWrite);
-        child.local = reply.local as SockAddr;
-        child.peer = reply.remote as SockAddr;
+        const record = sock.acceptBlocking();
+        const child = new SocketFd(ctx.arena, control, record.slot, 'stream', sock.family, ctx.directWrite);
+        child.local = record.local;
+        child.peer = record.remote;
         child.nonblocking = (fdflags & 4) !== 0;
         const newFd = allocateFd(child);
         mem.u32(fdOut, newFd);

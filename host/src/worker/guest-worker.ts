@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { writeSync, writevSync } from 'node:fs';
 import { runGuest, type GuestInit } from '../wasi/guest.js';
 import { formatTrace } from '../wasi/trace.js';
+import { errnoFromNodeError } from '../abi/errno.js';
 import { loadPreopens, type DirMapping } from './preopens.js';
 
 function writeAll(fd: number, bytes: Uint8Array): void {
@@ -24,14 +25,14 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 /**
  * The direct send path's OS write (bridge/direct-send.ts): one non-blocking
  * write(2)/writev(2) on a socket the I/O thread lent. 0 when the socket buffer
- * is full, -1 on any other failure (the ring path then reports it).
+ * is full, a negative WASI errno on any other failure.
  */
 function directWrite(fd: number, chunks: Uint8Array[]): number {
   try {
     return chunks.length === 1 ? writeSync(fd, chunks[0]) : writevSync(fd, chunks);
   } catch (err) {
     const code = (err as { code?: string }).code;
-    return code === 'EAGAIN' || code === 'EWOULDBLOCK' ? 0 : -1;
+    return code === 'EAGAIN' || code === 'EWOULDBLOCK' ? 0 : -errnoFromNodeError(err);
   }
 }
 
