@@ -207,13 +207,21 @@ export class SocketFd extends Fd {
     let index = 0;
     let offset = 0;
     const result = blockUntil(this.arena, nonblocking ? 0 : timeoutMs(this.options.sendTimeoutUs), (): IoResult | undefined => {
+      // A short send reports its count and leaves the error (still pending,
+      // not taken) for the next call, as natively.
+      if (written > 0 && (this.pendingError() !== 0 || this.flags() & SF.TX_CLOSED)) return { errno: 0, n: written };
       const errno = this.sendError();
-      if (errno !== 0) return written > 0 ? { errno: 0, n: written } : { errno, n: 0 };
+      if (errno !== 0) return { errno, n: 0 };
       let progressed = false;
       // Nothing ahead of us in the ring: try the kernel directly.
       if (this.directWrite && this.tx.used() === 0) {
         const rest = offset === 0 ? srcs.slice(index) : [srcs[index].subarray(offset), ...srcs.slice(index + 1)];
-        const direct = sendDirect(this.arena, this.slot, rest, this.directWrite);
+        let direct = sendDirect(this.arena, this.slot, rest, this.directWrite);
+        // EPIPE: the kernel's one report of the reset already went to the
+        // I/O thread's read, which is about to pass it on as the pending
+        // error. The ring path waits for that, so this send reports the
+        // reset (ECONNRESET) first and EPIPE only after, as natively.
+        if (direct?.errno === E.PIPE) direct = null;
         if (direct?.errno !== undefined) {
           // The kernel reported the connection's error to this write (and
           // only once): later sends fail with EPIPE, reads see the end.
