@@ -112,6 +112,9 @@ export class SocketHost {
    */
   async shutdown(graceMs = 5000): Promise<void> {
     this.doorbell.stop();
+    // What the guest did just before it ended and the doorbell has not
+    // delivered yet: close() (no reply is awaited), sends, datagrams.
+    for (const slot of [...this.sockets.keys()]) this.onDirty(slot);
     for (const sock of [...this.sockets.values()]) {
       // As at close(): a connection with data the guest never read is reset
       // (Linux does this at exit too); otherwise its last writes go out.
@@ -215,7 +218,14 @@ export class SocketHost {
     this.syncAcceptQueue(sock);
     for (const pending of sock.acceptQueue) this.release(pending, false);
     sock.acceptQueue = [];
-    sock.udp?.close();
+    if (sock.udp) {
+      sock.udp.close();
+      const sent = sock.udp.finished?.();
+      if (sent) {
+        const done = sent.finally(() => this.flushing.delete(done));
+        this.flushing.add(done);
+      }
+    }
     void sock.udpBinding?.then((udp) => udp.close(), () => {});
     this.inUse[sock.slot] = 0;
     if (sock.slot < this.nextFree) this.nextFree = sock.slot;

@@ -68,6 +68,12 @@ export interface DatagramSocket {
   setBroadcast(on: boolean): void;
   setTTL(ttl: number): void;
   close(): void;
+  /**
+   * Settles once a closed socket's last sends are out (optional: for a
+   * transport that sends asynchronously), so an exiting guest's final
+   * datagrams are not dropped by the process ending.
+   */
+  finished?(): Promise<void>;
 }
 
 export interface ListenOptions {

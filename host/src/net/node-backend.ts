@@ -122,8 +122,15 @@ class NodeDatagram implements DatagramSocket {
   /** Sends node:dgram has not handed to the kernel yet. */
   private inFlight = 0;
   private closeRequested = false;
+  private readonly done: Promise<void>;
 
-  constructor(private readonly socket: dgram.Socket, readonly local: SockAddr) {}
+  constructor(private readonly socket: dgram.Socket, readonly local: SockAddr) {
+    this.done = new Promise((resolve) => socket.once('close', () => resolve()));
+  }
+
+  finished(): Promise<void> {
+    return this.done;
+  }
 
   send(data: Uint8Array, to: SockAddr): void {
     if (this.closeRequested) return;
