@@ -452,11 +452,12 @@ export class BadClient {
       case 'close': {
         const s = m.socks.get(f.socket);
         if (!s) return;
+        // Spec 6: RESET or CLOSE cancels a socket still being opened (its
+        // request is answered ECANCELED) — unless the relay finished opening
+        // it first, and RESET then finds a listener or UDP socket and leaves
+        // it open (EINVAL). Until the reply tells which, both are allowed.
+        if (s.states.has('pending')) m.requests.get(s.request)?.allowed.add(E.CANCELED);
         if (f.op === 'reset' && (s.states.has('udp') || s.states.has('listener'))) return;
-        if (s.states.has('pending')) {
-          const req = m.requests.get(s.request);
-          req?.allowed.add(E.CANCELED);
-        }
         s.states = new Set(['free']);
         return;
       }
