@@ -8,7 +8,7 @@ import type { Arena } from '../bridge/arena.js';
 import { S, SF } from '../bridge/arena.js';
 import { Ring } from '../bridge/ring.js';
 import { markDirty } from '../bridge/signals.js';
-import { type DirectWrite, sendDirect } from '../bridge/direct-send.js';
+import { type DirectResult, type DirectWrite, sendDirect } from '../bridge/direct-send.js';
 import type { ControlClient } from '../bridge/control.js';
 import { E } from '../abi/errno.js';
 import { FDFLAGS, FILETYPE, RIGHTS_SOCKET, RIFLAGS } from '../abi/wasi.js';
@@ -203,57 +203,42 @@ export class SocketFd extends Fd {
     const early = this.sendError();
     if (early !== 0) return { errno: early, n: 0 };
     if (total === 0) return { errno: 0, n: 0 };
+    // The cursor: bytes sent so far, and where the rest starts (chunk
+    // `index`, `offset` bytes in; exhausted and empty chunks are skipped).
     let written = 0;
     let index = 0;
     let offset = 0;
+    const consume = (n: number) => {
+      written += n;
+      offset += n;
+      while (index < srcs.length && offset >= srcs[index].length) {
+        offset -= srcs[index].length;
+        index++;
+      }
+    };
+    consume(0);
     const result = blockUntil(this.arena, nonblocking ? 0 : timeoutMs(this.options.sendTimeoutUs), (): IoResult | undefined => {
       // A short send reports its count and leaves the error (still pending,
       // not taken) for the next call, as natively.
       if (written > 0 && (this.pendingError() !== 0 || this.flags() & SF.TX_CLOSED)) return { errno: 0, n: written };
       const errno = this.sendError();
       if (errno !== 0) return { errno, n: 0 };
-      let progressed = false;
-      // Nothing ahead of us in the ring: try the kernel directly.
-      if (this.directWrite && this.tx.used() === 0) {
-        const rest = offset === 0 ? srcs.slice(index) : [srcs[index].subarray(offset), ...srcs.slice(index + 1)];
-        let direct = sendDirect(this.arena, this.slot, rest, this.directWrite);
-        // EPIPE: the kernel's one report of the reset already went to the
-        // I/O thread's read, which is about to pass it on as the pending
-        // error. The ring path waits for that, so this send reports the
-        // reset (ECONNRESET) first and EPIPE only after, as natively.
-        if (direct?.errno === E.PIPE) direct = null;
-        if (direct?.errno !== undefined) {
-          // The kernel reported the connection's error to this write (and
-          // only once): later sends fail with EPIPE, reads see the end.
-          this.arena.setFlags(this.slot, SF.TX_FAILED | SF.TX_CLOSED);
-          if (written === 0) return { errno: direct.errno, n: 0 };
-          this.arena.store(this.slot, S.ERROR, direct.errno);
-          return { errno: 0, n: written };
-        }
-        let n = direct?.n ?? 0;
-        written += n;
-        while (n > 0) {
-          const take = Math.min(n, srcs[index].length - offset);
-          n -= take;
-          offset += take;
-          if (offset === srcs[index].length) {
-            index++;
-            offset = 0;
-          }
-        }
-        if (written === total) return { errno: 0, n: written };
+      const direct = this.trySendDirect(srcs, index, offset);
+      if (direct?.errno !== undefined) {
+        // The kernel reported the connection's error to this write (and
+        // only once): later sends fail with EPIPE, reads see the end.
+        this.arena.setFlags(this.slot, SF.TX_FAILED | SF.TX_CLOSED);
+        if (written === 0) return { errno: direct.errno, n: 0 };
+        this.arena.store(this.slot, S.ERROR, direct.errno);
+        return { errno: 0, n: written };
       }
+      if (direct) consume(direct.n);
+      let progressed = false;
       while (index < srcs.length) {
-        const src = srcs[index];
-        const n = this.tx.write(offset === 0 ? src : src.subarray(offset));
-        if (n === 0 && src.length - offset > 0) break;
-        written += n;
-        offset += n;
-        progressed ||= n > 0;
-        if (offset === src.length) {
-          index++;
-          offset = 0;
-        }
+        const n = this.tx.write(offset === 0 ? srcs[index] : srcs[index].subarray(offset));
+        if (n === 0) break;
+        consume(n);
+        progressed = true;
       }
       if (progressed) markDirty(this.arena, this.slot);
       if (written === total) return { errno: 0, n: written };
@@ -261,6 +246,22 @@ export class SocketFd extends Fd {
     });
     if (result === TIMED_OUT) return written > 0 ? { errno: 0, n: written } : { errno: E.AGAIN, n: 0 };
     return result;
+  }
+
+  /**
+   * The direct send path (bridge/direct-send.ts) for the chunks from
+   * `index`/`offset` on, when nothing is ahead of them in the send ring;
+   * null when the ring must carry them.
+   */
+  private trySendDirect(srcs: Uint8Array[], index: number, offset: number): DirectResult {
+    if (!this.directWrite || this.tx.used() !== 0) return null;
+    const rest = offset === 0 ? srcs.slice(index) : [srcs[index].subarray(offset), ...srcs.slice(index + 1)];
+    const direct = sendDirect(this.arena, this.slot, rest, this.directWrite);
+    // EPIPE: the kernel's one report of the reset already went to the I/O
+    // thread's read, which is about to pass it on as the pending error. The
+    // ring path waits for that, so this send reports the reset (ECONNRESET)
+    // first and EPIPE only after, as natively.
+    return direct?.errno === E.PIPE ? null : direct;
   }
 
   /** The error a send would fail with now, if any (pending error first, then EPIPE/ENOTCONN). */
