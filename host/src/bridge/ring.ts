@@ -63,6 +63,27 @@ export class Ring {
     return n;
   }
 
+  /**
+   * Moves queued chunks into the ring, oldest first, until it is full:
+   * chunks that went in whole leave `queue`, a partly written one stays as
+   * its remainder. Returns whether any byte moved. (The producer's overflow
+   * while the ring was full: a paused socket's data, stdin's input.)
+   */
+  writeQueued(queue: Uint8Array[]): boolean {
+    let moved = false;
+    while (queue.length > 0) {
+      const chunk = queue[0];
+      const n = this.write(chunk);
+      if (n > 0) moved = true;
+      if (n < chunk.length) {
+        queue[0] = chunk.subarray(n);
+        break;
+      }
+      queue.shift();
+    }
+    return moved;
+  }
+
   // --- consumer side ---------------------------------------------------
 
   /** Copies bytes starting `offset` past the head into `dst`, without consuming. */
@@ -70,7 +91,6 @@ export class Ring {
     this.copyOut((this.head() + offset) >>> 0, dst);
   }
 
-  /** Marks `n` bytes consumed. */
   /**
    * Consumer's counter moved by the producer: empties the ring. Only for
    * when the consumer is known not to be reading it (it is waiting for a
@@ -80,6 +100,7 @@ export class Ring {
     Atomics.store(this.words, this.headIndex, Atomics.load(this.words, this.tailIndex));
   }
 
+  /** Marks `n` bytes consumed. */
   release(n: number): void {
     Atomics.store(this.words, this.headIndex, (this.head() + n) | 0);
   }

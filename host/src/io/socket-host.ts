@@ -208,27 +208,27 @@ export class SocketHost {
       revokeFd(this.arena, sock.slot);
       if (graceful && !sock.linger0) {
         sock.stream.end();
-        const done = sock.stream.finished().finally(() => this.flushing.delete(done));
-        this.flushing.add(done);
+        this.keepFlushing(sock.stream.finished());
       } else {
         sock.stream.destroy();
       }
     }
     sock.listener?.close();
-    this.syncAcceptQueue(sock);
-    for (const pending of sock.acceptQueue) this.release(pending, false);
-    sock.acceptQueue = [];
+    this.dropPendingConnections(sock);
     if (sock.udp) {
       sock.udp.close();
       const sent = sock.udp.finished?.();
-      if (sent) {
-        const done = sent.finally(() => this.flushing.delete(done));
-        this.flushing.add(done);
-      }
+      if (sent) this.keepFlushing(sent);
     }
     void sock.udpBinding?.then((udp) => udp.close(), () => {});
     this.inUse[sock.slot] = 0;
     if (sock.slot < this.nextFree) this.nextFree = sock.slot;
+  }
+
+  /** shutdown() waits (within its grace period) until `sent` settles: a released socket's last sends. */
+  private keepFlushing(sent: Promise<void>): void {
+    const done = sent.finally(() => this.flushing.delete(done));
+    this.flushing.add(done);
   }
 
   // --- control operations ----------------------------------------------
@@ -294,11 +294,16 @@ export class SocketHost {
   private stopListening(sock: HostSocket): void {
     sock.listener?.close();
     sock.listener = undefined;
+    this.dropPendingConnections(sock);
+    sock.rx.discard();
+    this.arena.clearFlags(sock.slot, SF.LISTENING);
+  }
+
+  /** Resets the connections that arrived on `sock` and were never accepted. */
+  private dropPendingConnections(sock: HostSocket): void {
     this.syncAcceptQueue(sock);
     for (const pending of sock.acceptQueue) this.release(pending, false);
     sock.acceptQueue = [];
-    sock.rx.discard();
-    this.arena.clearFlags(sock.slot, SF.LISTENING);
   }
 
   /** Forgets the queued connections whose records the guest has taken (accepted). */
@@ -517,17 +522,7 @@ export class SocketHost {
 
   private refillReceive(sock: HostSocket): void {
     if (sock.overflow.length === 0) return;
-    let moved = false;
-    while (sock.overflow.length > 0) {
-      const chunk = sock.overflow[0];
-      const n = sock.rx.write(chunk);
-      if (n > 0) moved = true;
-      if (n < chunk.length) {
-        sock.overflow[0] = chunk.subarray(n);
-        break;
-      }
-      sock.overflow.shift();
-    }
+    const moved = sock.rx.writeQueued(sock.overflow);
     if (sock.overflow.length === 0) {
       this.arena.clearFlags(sock.slot, SF.RX_PAUSED);
       if (sock.eofPending) this.arena.setFlags(sock.slot, SF.RX_EOF);

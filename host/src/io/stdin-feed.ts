@@ -54,17 +54,7 @@ export class StdinFeed {
   /** The guest consumed from a paused ring: move queued bytes in. */
   drained(): void {
     if (this.pending.length === 0) return;
-    let moved = false;
-    while (this.pending.length > 0) {
-      const chunk = this.pending[0];
-      const n = this.ring.write(chunk);
-      if (n > 0) moved = true;
-      if (n < chunk.length) {
-        this.pending[0] = chunk.subarray(n);
-        break;
-      }
-      this.pending.shift();
-    }
+    const moved = this.ring.writeQueued(this.pending);
     if (this.pending.length === 0) {
       this.arena.clearFlags(STDIN_SLOT, SF.RX_PAUSED);
       if (!this.ended) this.flow?.resume();

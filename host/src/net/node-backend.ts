@@ -17,6 +17,7 @@ class NodeStream implements Stream {
   readonly local: SockAddr;
   readonly remote: SockAddr;
   private readonly done: Promise<void>;
+  private handlers: StreamHandlers | null = null;
 
   constructor(private readonly socket: net.Socket) {
     this.local = sockAddr(socket.localAddress, socket.localPort);
@@ -58,8 +59,6 @@ class NodeStream implements Stream {
   write(data: Uint8Array): boolean {
     return this.socket.write(data, this.afterWrite);
   }
-
-  private handlers: StreamHandlers | null = null;
 
   /** A write completed: tell the owner once nothing is left to hand to the OS. */
   private readonly afterWrite = (err?: Error | null) => {
