@@ -164,6 +164,19 @@ static inline int listen_on(int port, int backlog) {
     return fd;
 }
 
+/* A TCP listener (backlog 5) and a UDP socket, both bound to
+ * 127.0.0.1:port: what the host-lifecycle guests hold open when they end. */
+static inline void listen_tcp_udp(int port, int *lfd, int *ufd) {
+    *lfd = socket(AF_INET, SOCK_STREAM, 0);
+    check(*lfd >= 0, "socket");
+    struct sockaddr_in sin = loopback4(port);
+    check(bind(*lfd, (struct sockaddr *)&sin, sizeof sin) == 0, "bind");
+    check(listen(*lfd, 5) == 0, "listen");
+    *ufd = socket(AF_INET, SOCK_DGRAM, 0);
+    check(*ufd >= 0, "socket");
+    check(bind(*ufd, (struct sockaddr *)&sin, sizeof sin) == 0, "bind udp");
+}
+
 /* A blocking TCP connection to 127.0.0.1:port. */
 static inline int connect_loopback(int port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);

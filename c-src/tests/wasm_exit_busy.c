@@ -12,14 +12,8 @@
 int main(int argc, char **argv) {
     int port = port_arg(argc, argv, 1);
     int peer = port_arg(argc, argv, 2);
-    int lfd = socket(AF_INET, SOCK_STREAM, 0);
-    check(lfd >= 0, "socket");
-    struct sockaddr_in sin = loopback4(port);
-    check(bind(lfd, (struct sockaddr *)&sin, sizeof sin) == 0, "bind");
-    check(listen(lfd, 5) == 0, "listen");
-    int ufd = socket(AF_INET, SOCK_DGRAM, 0);
-    check(ufd >= 0, "socket");
-    check(bind(ufd, (struct sockaddr *)&sin, sizeof sin) == 0, "bind udp");
+    int lfd, ufd;
+    listen_tcp_udp(port, &lfd, &ufd);
 
     int out = connect_loopback(peer);
     static char buf[1 << 20];
