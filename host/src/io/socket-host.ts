@@ -199,9 +199,20 @@ export class SocketHost {
     return null;
   }
 
+  /**
+   * Whether `sock` still owns its slot. A slot number is reused as soon as a
+   * socket is released, while the released socket's transport may still
+   * report events (the peer's FIN after our close, a late error, a bind
+   * that completes after close): those must never reach the slot's new
+   * owner, so every asynchronous path checks ownership, not the number.
+   */
+  private owns(sock: HostSocket): boolean {
+    return this.sockets.get(sock.slot) === sock;
+  }
+
   /** Frees the slot; `graceful` ends a stream with FIN, otherwise it is destroyed. */
   private release(sock: HostSocket, graceful: boolean): void {
-    if (!this.sockets.has(sock.slot)) return;
+    if (!this.owns(sock)) return;
     this.sockets.delete(sock.slot);
     sock.closing = true;
     if (sock.stream) {
@@ -250,7 +261,7 @@ export class SocketHost {
     // listening at bind(); connections that arrive before listen() wait in
     // the accept queue. This reports EADDRINUSE at bind(), as natively.
     const listener = await this.backend.listen(addr, { backlog: 511, ipv6Only: sock.ipv6Only, reusePort: sock.reusePort }, (stream) => this.onIncoming(sock, stream));
-    if (!this.sockets.has(sock.slot)) {
+    if (!this.owns(sock)) {
       listener.close();
       return { errno: E.BADF };
     }
@@ -270,7 +281,7 @@ export class SocketHost {
   }
 
   private onIncoming(listenerSock: HostSocket, stream: Stream): void {
-    const live = this.sockets.get(listenerSock.slot) === listenerSock;
+    const live = this.owns(listenerSock) && !listenerSock.closing;
     if (live) this.syncAcceptQueue(listenerSock);
     // A full accept queue drops the connection, as a full backlog does.
     const sock = live && listenerSock.rx.free() >= ACCEPT_RECORD_BYTES ? this.allocate('stream', stream.local.family, listenerSock.anyAddr) : null;
@@ -332,8 +343,8 @@ export class SocketHost {
     const attempt = this.backend.connect(to, from);
     this.arena.setFlags(sock.slot, SF.CONNECTING);
     const finish = (stream: Stream | null, errno: number) => {
-      this.arena.clearFlags(sock.slot, SF.CONNECTING);
-      if (!this.sockets.has(sock.slot) || sock.closing) {
+      if (this.owns(sock)) this.arena.clearFlags(sock.slot, SF.CONNECTING);
+      if (!this.owns(sock) || sock.closing) {
         stream?.destroy();
         return;
       }
@@ -438,11 +449,17 @@ export class SocketHost {
     stream.attach({
       data: (chunk) => this.onStreamData(sock, chunk),
       end: () => {
+        // The peer's FIN after our close(): its slot may belong to a new socket.
+        if (!this.owns(sock)) return;
         if (sock.overflow.length > 0) sock.eofPending = true;
         else this.arena.setFlags(sock.slot, SF.RX_EOF);
         wakeGuest(this.arena);
       },
       error: (errno) => {
+        if (!this.owns(sock)) {
+          sock.stream?.destroy();
+          return;
+        }
         if (sock.closing) {
           this.release(sock, false);
           return;
@@ -458,21 +475,25 @@ export class SocketHost {
       },
       drain: () => {
         sock.waitingDrain = false;
-        this.onDirty(sock.slot);
+        if (this.owns(sock)) this.onDirty(sock.slot);
       },
       flushed: () => this.markFlushed(sock),
     });
-    const fd = stream.lendFd?.(() => revokeFd(this.arena, sock.slot));
+    // release() revokes before the slot changes hands; a later revoke (the
+    // descriptor closing after the peer's FIN) would hit the new owner's.
+    const fd = stream.lendFd?.(() => {
+      if (this.owns(sock)) revokeFd(this.arena, sock.slot);
+    });
     if (fd != null) lendFd(this.arena, sock.slot, fd);
   }
 
   /** The transport holds nothing unsent: the guest may write directly again. */
   private markFlushed(sock: HostSocket): void {
-    if (sock.tx.used() === 0 && this.sockets.get(sock.slot) === sock) this.arena.clearFlags(sock.slot, SF.TX_QUEUED);
+    if (sock.tx.used() === 0 && this.owns(sock)) this.arena.clearFlags(sock.slot, SF.TX_QUEUED);
   }
 
   private onStreamData(sock: HostSocket, chunk: Uint8Array): void {
-    if (sock.closing) {
+    if (sock.closing || !this.owns(sock)) {
       // Data for a socket the guest closed: a kernel answers with a reset,
       // which is how the peer's next write learns it fails (EPIPE).
       sock.stream?.destroy();
@@ -568,7 +589,7 @@ export class SocketHost {
         .bindDatagram(at, { ipv6Only: sock.ipv6Only, reuseAddr: sock.reuseAddr }, (data, from) => this.onDatagram(sock, data, from))
         .then((udp) => {
           sock.udpBinding = undefined;
-          if (!this.sockets.has(sock.slot)) {
+          if (!this.owns(sock)) {
             udp.close();
             throw new NetError(E.BADF);
           }
@@ -586,7 +607,7 @@ export class SocketHost {
   }
 
   private onDatagram(sock: HostSocket, data: Uint8Array, from: SockAddr): void {
-    if (sock.closing || sock.readShut) return;
+    if (sock.closing || sock.readShut || !this.owns(sock)) return;
     if (sock.peer && (sock.peer.port !== from.port || sock.peer.ip !== from.ip)) return;
     if (sock.rx.free() < DGRAM_HEADER_BYTES + data.length) {
       // Like a full socket buffer in a kernel: the datagram is dropped.
