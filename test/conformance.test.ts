@@ -76,6 +76,8 @@ const SINGLE: { name: string; stdin?: string; file?: string }[] = [
   { name: 'err_isconn' },
   { name: 'err_inval' },
   { name: 'err_afnosupport' },
+  // A listener closed and reopened on its port: the old connections' last events never reach the new ones.
+  { name: 'listener_reopen' },
 ];
 
 /** Two-sided programs: NAME_server PORT [args] and NAME_client PORT [args]. */
@@ -88,6 +90,8 @@ const PAIRS: { name: string; args?: string[]; timeoutMs?: number; after?: (port:
   { name: 'exit_unread' },
   { name: 'integrity', args: ['3M'] },
   { name: 'echo_load', args: ['50', '2'] },
+  // The client closes first and reconnects at once on the same descriptor (commit 5555577).
+  { name: 'reconnect' },
   {
     name: 'exit_open',
     // The server exited without closing its listening socket: the port must be free again at once.
