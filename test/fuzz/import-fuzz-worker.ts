@@ -1,13 +1,25 @@
 // Runs in a worker thread: calls wasock's imports through a wasm trampoline
 // with random fds, pointers, lengths and memory contents (fast-check), and
-// checks that every call returns a WASI errno — no exception, no hang — and
-// that a canary connection opened first still works afterwards.
+// checks every call against an oracle written from WASI preview 1, docs/abi.md
+// and Linux (not from the host code):
+//   - the import's own JS return value is a number, an integer in the WASI
+//     errno range (wasm would turn `undefined` into 0, "success");
+//   - a bad argument gets the errno it must: EBADF for an fd that is not
+//     open, ENOTSOCK for a socket call on stdio, EFAULT for a pointer outside
+//     memory, EINVAL where Linux says so, 0 where the call cannot fail;
+//   - guest memory outside the call's declared output fields is unchanged;
+//   - no exception, no hang, and a canary connection opened first (plus two
+//     sentinel sockets) still works afterwards.
+// It also keeps the books: how many sockets its successful calls should have
+// left open, and which ports the still-open ones hold, so the test can check
+// the host's count and that shutdown() really frees those ports.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import fc from 'fast-check';
 import { createGuest, type GuestInit } from '../../host/src/wasi/guest.js';
 import { SocketFd } from '../../host/src/wasi/socket-fd.js';
 import { StdinFd } from '../../host/src/wasi/stdio.js';
+import { SF } from '../../host/src/bridge/arena.js';
 import { ADDR, writeAddr } from '../../host/src/abi/sock.js';
 import { EVENTTYPE, SUBSCRIPTION } from '../../host/src/abi/wasi.js';
 import { FUZZED_IMPORTS } from './import-signatures.js';
@@ -20,12 +32,26 @@ interface Job {
 }
 
 const job = workerData as Job;
-const guest = createGuest(job.init, {
-  write: () => {},
-  trace: null,
-  deny: () => {},
-  preopens: [],
-});
+
+// The trampoline's i32 result hides what the import really returned (wasm
+// turns undefined, true or 1.5 into a number). Wrap every import while the
+// guest is instantiated, so each call's raw JS value can be checked.
+let lastRaw: unknown = 'no import was called';
+const RealInstance = WebAssembly.Instance;
+(WebAssembly as { Instance: unknown }).Instance = function (module: WebAssembly.Module, importObject: WebAssembly.Imports) {
+  const wrapped: WebAssembly.Imports = {};
+  for (const [mod, fns] of Object.entries(importObject)) {
+    wrapped[mod] = Object.fromEntries(Object.entries(fns).map(([k, f]) => [k, typeof f === 'function' ? (...a: unknown[]) => (lastRaw = (f as (...x: unknown[]) => unknown)(...a)) : f]));
+  }
+  return new RealInstance(module, wrapped);
+};
+const guest = (() => {
+  try {
+    return createGuest(job.init, { write: () => {}, trace: null, deny: () => {}, preopens: [] });
+  } finally {
+    (WebAssembly as { Instance: unknown }).Instance = RealInstance;
+  }
+})();
 const exports = guest.instance.exports as Record<string, (...args: (number | bigint)[]) => number>;
 const memory = guest.instance.exports.memory as WebAssembly.Memory;
 const MEM = memory.buffer.byteLength;
@@ -40,6 +66,19 @@ must(exports.call_sock_open(-1, 0, 1, SCRATCH), 'sock_open');
 const canaryFd = view().getUint32(SCRATCH, true);
 writeAddr(view(), SCRATCH, { family: 4, ip: '127.0.0.1', port: job.echoPort });
 must(exports.call_sock_connect(canaryFd, SCRATCH), 'sock_connect');
+
+// Sentinels: a TCP listener and a bound UDP socket the fuzzer may not name
+// either. They hold ports until the host shuts down, so the test always has
+// ports to check shutdown() against.
+function sentinel(socktype: number, listen: boolean): number {
+  must(exports.call_sock_open(-1, 0, socktype, SCRATCH), 'sentinel sock_open');
+  const fd = view().getUint32(SCRATCH, true);
+  writeAddr(view(), SCRATCH, { family: 4, ip: '127.0.0.1', port: 0 });
+  must(exports.call_sock_bind(fd, SCRATCH), 'sentinel sock_bind');
+  if (listen) must(exports.call_sock_listen(fd, 4), 'sentinel sock_listen');
+  return fd;
+}
+const reserved = new Set([canaryFd, sentinel(1, true), sentinel(0, false)]);
 
 function canaryEchoes(): boolean {
   // steer() made every socket non-blocking; the canary reads blocking again.
@@ -72,7 +111,10 @@ const fdArb = fc.oneof(
   fc.integer({ min: 0, max: 12 }),
   fc.integer({ min: -3, max: 80 }),
   fc.constantFrom(-1, 0x7fffffff, 1 << 20),
-).map((fd) => (fd === canaryFd ? fd + 1 : fd));
+).map((fd) => {
+  while (reserved.has(fd)) fd++;
+  return fd;
+});
 const ptrArb = fc.oneof(
   fc.integer({ min: 0, max: MEM - 1 }),
   fc.integer({ min: MEM - 40, max: MEM + 40 }),
@@ -151,15 +193,198 @@ function steer(name: string, args: (number | bigint)[]): void {
   }
 }
 
+// --- the oracle ---------------------------------------------------------------
+// WASI errno numbers (WASI preview 1's table, as in docs/relay-protocol.md's appendix).
+const EAFNOSUPPORT = 5;
+const EBADF = 8;
+const EFAULT = 21;
+const EINVAL = 28;
+const ENOTCONN = 53;
+const ENOTSOCK = 57;
+const ENOTSUP = 58;
+const EPROTONOSUPPORT = 66;
+const EPROTOTYPE = 67;
+/** Sizes from docs/abi.md and WASI preview 1: sockaddr, addrinfo entry, iovec, subscription, event, fdstat. */
+const SZ = { addr: 24, addrInfo: 28, iovec: 8, subscription: 48, event: 32, fdstat: 24, prestat: 8, filestat: 64 } as const;
+/** Linux's IOV_MAX: more iovecs is EINVAL (checked before any pointer, as readv/writev do). */
+const IOV_MAX = 1024;
+/** sock_get_*: the size of what each writes (docs/abi.md). */
+const GET_SIZE: Record<string, number> = {
+  reuse_addr: 1, reuse_port: 1, keep_alive: 1, tcp_no_delay: 1, broadcast: 1, ipv6_only: 1, ip_ttl: 1,
+  recv_buf_size: 4, send_buf_size: 4, recv_timeout: 8, send_timeout: 8,
+};
+
+/** A guest pointer range that does not fit in memory (pointers and lengths are u32). */
+const outside = (ptr: number, len: number) => (ptr >>> 0) + (len >>> 0) > MEM;
+const one = (...errnos: number[]) => new Set(errnos);
+
+/** The iovec array of a vectored call, or null when it cannot be read (out of bounds, too long). */
+function iovecs(ptr: number, count: number): { buf: number; len: number }[] | null {
+  const n = count >>> 0;
+  if (n > IOV_MAX || outside(ptr, n * SZ.iovec)) return null;
+  const v = view();
+  return Array.from({ length: n }, (_, i) => ({ buf: v.getUint32((ptr >>> 0) + i * 8, true), len: v.getUint32((ptr >>> 0) + i * 8 + 4, true) }));
+}
+
+/** EINVAL / EFAULT for a vectored call's iovecs, checked as Linux's import_iovec does: count first, then memory. */
+function iovecErrno(ptr: number, count: number): number | null {
+  if (count >>> 0 > IOV_MAX) return EINVAL;
+  const list = iovecs(ptr, count);
+  if (list === null) return EFAULT;
+  return list.some((b) => outside(b.buf, b.len)) ? EFAULT : null;
+}
+
+/**
+ * The errnos a call may answer, or null where the outcome depends on state
+ * the oracle does not model (a real connection, the system). Only what the
+ * arguments alone decide is claimed.
+ */
+function expectedErrno(name: string, args: (number | bigint)[]): Set<number> | null {
+  const a = args as number[];
+  if (name === 'sock_open') {
+    const [, af, type, fdOut] = a;
+    const errs = new Set<number>();
+    if (outside(fdOut!, 4)) errs.add(EFAULT);
+    if (af !== 0 && af !== 1) errs.add(EAFNOSUPPORT);
+    // An unknown socket type: Linux says EINVAL or EPROTONOSUPPORT, WASI hosts EPROTOTYPE.
+    else if (type !== 0 && type !== 1) [EINVAL, EPROTONOSUPPORT, EPROTOTYPE].forEach((e) => errs.add(e));
+    return errs.size ? errs : null;
+  }
+  if (name === 'poll_oneoff') {
+    const [inPtr, outPtr, n, nevents] = a;
+    // WASI: no subscriptions is EINVAL (the call would block forever).
+    if (n! >>> 0 === 0) return one(EINVAL);
+    if (outside(inPtr!, (n! >>> 0) * SZ.subscription) || outside(outPtr!, (n! >>> 0) * SZ.event) || outside(nevents!, 4)) return one(EFAULT);
+    return null;
+  }
+  if (name === 'sock_addr_resolve') return (a[0]! >>> 0) >= MEM ? one(EFAULT) : null;
+
+  const fd = a[0]!;
+  const obj = guest.ctx.fds[fd];
+  if (obj === undefined) return one(EBADF);
+  // No preopens: fd_prestat_get has nothing to describe. On a socket it is
+  // EBADF (docs/abi.md: wasi-libc's preopen scan stops there); stdio is
+  // browser_wasi_shim's, which says ENOTSUP (wasi-libc scans from fd 3).
+  if (name === 'fd_prestat_get') return obj instanceof SocketFd ? one(EBADF) : one(EBADF, ENOTSUP);
+  if (name.startsWith('sock_') && !(obj instanceof SocketFd)) return one(ENOTSOCK);
+  if (name === 'fd_close') return obj instanceof SocketFd ? one(0) : null;
+  if (name === 'fd_fdstat_get') return outside(a[1]!, SZ.fdstat) ? one(EFAULT) : one(0);
+  if (name === 'fd_read' || name === 'fd_write') {
+    if (!(obj instanceof SocketFd) && !(obj instanceof StdinFd) && name === 'fd_read') return null;
+    // writev/readv: too many iovecs is EINVAL, then any pointer outside memory EFAULT.
+    const iov = iovecErrno(a[1]!, a[2]!);
+    if (iov !== null) return one(iov);
+    return outside(a[3]!, 4) ? one(EFAULT) : null;
+  }
+  if (!(obj instanceof SocketFd)) return null;
+  const sock = obj;
+
+  const get = /^sock_get_(.*)$/.exec(name)?.[1];
+  if (get === 'linger') return outside(a[1]!, 1) || outside(a[2]!, 4) ? one(EFAULT) : one(0);
+  // A getter on an open socket cannot fail except through its pointer.
+  if (get !== undefined) return outside(a[1]!, GET_SIZE[get]!) ? one(EFAULT) : one(0);
+  switch (name) {
+    case 'sock_bind':
+    case 'sock_connect':
+      return outside(a[1]!, SZ.addr) ? one(EFAULT) : null;
+    case 'sock_addr_local':
+      return outside(a[1]!, SZ.addr) ? one(EFAULT) : null;
+    case 'sock_addr_remote':
+      // Linux reports ENOTCONN before looking at the pointer; either is right.
+      return outside(a[1]!, SZ.addr) ? one(EFAULT, ENOTCONN) : null;
+    case 'sock_accept': {
+      // Linux: EOPNOTSUPP on a datagram socket, EINVAL when not listening.
+      const state = sock.type === 'dgram' ? ENOTSUP : !(sock.flags() & SF.LISTENING) ? EINVAL : null;
+      if (outside(a[2]!, 4)) return state === null ? one(EFAULT) : one(EFAULT, state);
+      return state === null ? null : one(state);
+    }
+    case 'sock_shutdown':
+      // SHUT_RD=1, SHUT_WR=2, both=3; anything else is EINVAL before any state check.
+      return a[1] !== 1 && a[1] !== 2 && a[1] !== 3 ? one(EINVAL) : null;
+    case 'sock_set_ip_ttl':
+      // Linux IP_TTL: 1..255, or -1 for the default.
+      return a[1] === 0 || a[1]! > 255 || a[1]! < -1 ? one(EINVAL) : null;
+    case 'sock_send':
+    case 'sock_recv':
+    case 'sock_send_to':
+    case 'sock_recv_from': {
+      const iov = iovecErrno(a[1]!, a[2]!);
+      if (iov !== null) return one(iov);
+      const outs: [number, number][] =
+        name === 'sock_send' ? [[a[4]!, 4]]
+          : name === 'sock_recv' ? [[a[4]!, 4], [a[5]!, 2]]
+            : name === 'sock_send_to' ? [[a[5]!, 4], [a[4]!, SZ.addr]]
+              : [[a[5]!, 4], ...(a[4] !== 0 ? [[a[4]!, SZ.addr] as [number, number]] : [])];
+      return outs.some(([p, n]) => outside(p, n)) ? one(EFAULT) : null;
+    }
+  }
+  return null;
+}
+
+/** The guest memory a call may write: its output fields (clipped to memory); everything else must stay. */
+function outputRegions(name: string, args: (number | bigint)[]): [number, number][] {
+  const a = args as number[];
+  const iovBufs = (ptr: number, count: number): [number, number][] => (iovecs(ptr, count) ?? []).map((b) => [b.buf, b.len]);
+  const get = /^sock_get_(.*)$/.exec(name)?.[1];
+  if (get === 'linger') return [[a[1]!, 1], [a[2]!, 4]];
+  if (get !== undefined) return [[a[1]!, GET_SIZE[get]!]];
+  switch (name) {
+    case 'fd_read': return [...iovBufs(a[1]!, a[2]!), [a[3]!, 4]];
+    case 'fd_write': return [[a[3]!, 4]];
+    case 'fd_fdstat_get': return [[a[1]!, SZ.fdstat]];
+    case 'fd_prestat_get': return [[a[1]!, SZ.prestat]];
+    case 'fd_filestat_get': return [[a[1]!, SZ.filestat]];
+    case 'poll_oneoff': return [[a[1]!, (a[2]! >>> 0) * SZ.event], [a[3]!, 4]];
+    case 'sock_open': return [[a[3]!, 4]];
+    case 'sock_accept': return [[a[2]!, 4]];
+    case 'sock_addr_local':
+    case 'sock_addr_remote': return [[a[1]!, SZ.addr]];
+    case 'sock_addr_resolve': return [[a[3]!, (a[4]! >>> 0) * SZ.addrInfo], [a[5]!, 4]];
+    case 'sock_send_to':
+    case 'sock_send': return [[a[name === 'sock_send' ? 4 : 5]!, 4]];
+    case 'sock_recv': return [...iovBufs(a[1]!, a[2]!), [a[4]!, 4], [a[5]!, 2]];
+    case 'sock_recv_from': return [...iovBufs(a[1]!, a[2]!), [a[4]!, SZ.addr], [a[5]!, 4]];
+    default: return [];
+  }
+}
+
+/** Memory before the call in flight. */
+const before = new Uint8Array(MEM);
+
+/** Every byte outside `outputs` must be as it was before the call. */
+function checkMemory(call: string, outputs: [number, number][]): void {
+  const after = new Uint8Array(memory.buffer);
+  if (after.length !== MEM) throw new Error(`${call} grew guest memory`);
+  const writable = new Uint8Array(MEM);
+  for (const [ptr, len] of outputs) {
+    const start = ptr >>> 0;
+    if (start < MEM) writable.fill(1, start, Math.min(MEM, start + (len >>> 0)));
+  }
+  // Fast path: equal memory needs no byte walk.
+  if (Buffer.compare(Buffer.from(after.buffer, after.byteOffset, MEM), Buffer.from(before.buffer, 0, MEM)) === 0) return;
+  for (let i = 0; i < MEM; i++) {
+    if (after[i] !== before[i] && !writable[i]) throw new Error(`${call} changed guest memory at ${i} (0x${before[i]!.toString(16)} → 0x${after[i]!.toString(16)}), outside its output fields`);
+  }
+}
+
 let calls = 0;
 let slowest = 0;
 let slowestCall = '';
+/** Sockets opened (canary, sentinels, successful sock_open/sock_accept) and closed (fd_close of a socket). */
+let opened = 3;
+let closed = 0;
+
 const details = fc.check(
   fc.property(runArb, ({ fill, calls: list }) => {
     fillMemory(fill);
     for (const { name, args } of list) {
       steer(name, args);
       const started = performance.now();
+      const expected = expectedErrno(name, args);
+      const outputs = outputRegions(name, args);
+      const wasSocket = name === 'fd_close' && guest.ctx.fds[args[0] as number] instanceof SocketFd;
+      before.set(new Uint8Array(memory.buffer));
+      lastRaw = 'no import was called';
       const result = exports[`call_${name}`](...args);
       const took = performance.now() - started;
       calls++;
@@ -167,9 +392,17 @@ const details = fc.check(
         slowest = took;
         slowestCall = `${name}(${args.join(', ')})`;
       }
-      if (!Number.isInteger(result) || result < 0 || result > 76) {
-        throw new Error(`${name}(${args.join(', ')}) returned ${result}, not a WASI errno`);
+      const call = `${name}(${args.join(', ')})`;
+      if (typeof lastRaw !== 'number' || !Number.isInteger(lastRaw) || lastRaw < 0 || lastRaw > 76 || lastRaw !== result) {
+        throw new Error(`${call}: the import returned ${typeof lastRaw} ${String(lastRaw)}, not a WASI errno`);
       }
+      if (expected !== null && !expected.has(result)) {
+        throw new Error(`${call} returned errno ${result}; expected ${[...expected].join(' or ')}`);
+      }
+      checkMemory(call, outputs);
+      // The books: what this call did to the number of open sockets.
+      if (result === 0 && (name === 'sock_open' || name === 'sock_accept')) opened++;
+      if (wasSocket) closed++;
     }
   }),
   { seed: job.seed, numRuns: job.runs, endOnFailure: true },
@@ -179,5 +412,17 @@ if (details.failed) {
   parentPort!.postMessage({ kind: 'failure', message: `${cause}\ncounterexample: ${JSON.stringify(details.counterexample, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))}` });
 } else {
 
-  parentPort!.postMessage({ kind: 'result', calls, slowest, slowestCall, canaryOk: canaryEchoes() });
+  // The ports the still-open sockets hold: listening TCP sockets and bound
+  // UDP sockets (the sentinels at least). After shutdown() they must be free.
+  const ports: { family: 4 | 6; kind: 'stream' | 'dgram'; port: number }[] = [];
+  let live = 0;
+  for (const [fd, obj] of guest.ctx.fds.entries()) {
+    if (!(obj instanceof SocketFd)) continue;
+    live++;
+    const held = obj.type === 'dgram' || (obj.flags() & SF.LISTENING) !== 0;
+    if (!held || exports.call_sock_addr_local(fd, SCRATCH) !== 0) continue;
+    const port = view().getUint16(SCRATCH + (obj.family === 4 ? ADDR.ip4Port : ADDR.ip6Port), true);
+    if (port !== 0) ports.push({ family: obj.family, kind: obj.type, port });
+  }
+  parentPort!.postMessage({ kind: 'result', calls, slowest, slowestCall, canaryOk: canaryEchoes(), predictedOpen: opened - closed, live, ports });
 }

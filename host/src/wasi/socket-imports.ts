@@ -539,7 +539,17 @@ export function streamImports(ctx: SocketContext, fallback: { fd_read: Import; f
     },
     fd_write: (fd: number, iovs: number, iovcnt: number, nwrittenOut: number) => {
       const obj = ctx.fds[fd];
-      if (!(obj instanceof SocketFd)) return (fallback.fd_write as (...a: number[]) => number)(fd, iovs, iovcnt, nwrittenOut);
+      if (!(obj instanceof SocketFd)) {
+        // browser_wasi_shim clamps a buffer that runs past memory (a short
+        // write reported as success) and knows no IOV_MAX: check the
+        // arguments as writev does (EINVAL, EFAULT) before handing over.
+        const errno = obj === undefined ? 0 : run(() => {
+          mem.iovecs(iovs, iovcnt);
+          mem.check(nwrittenOut, 4);
+          return 0;
+        });
+        return errno !== 0 ? errno : (fallback.fd_write as (...a: number[]) => number)(fd, iovs, iovcnt, nwrittenOut);
+      }
       let length = 0;
       let r: IoResult = { errno: 0, n: 0 };
       const errno = run(() => {
