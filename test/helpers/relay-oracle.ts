@@ -11,7 +11,6 @@
 
 import { E } from '../../host/src/abi/errno.js';
 import { formatIp, isIpv4Mapped, type SockAddr } from '../../host/src/net/addr.js';
-import type { NetPolicy } from '../../host/src/net/policy.js';
 
 // --- the spec's numbers ------------------------------------------------------
 
@@ -208,7 +207,12 @@ export interface OracleLimits {
   maxSockets: number;
   maxResolves: number;
   listenPorts: { lo: number; hi: number };
-  policy: NetPolicy;
+  /**
+   * The relay's network policy: null when allowed, else why not. The fuzzer
+   * passes an independent model (helpers/allow-net-model.ts), not the
+   * relay's own parser, so a policy bug cannot agree with itself.
+   */
+  policy: { check(op: 'connect' | 'bind' | 'sendto', addr: SockAddr): string | null };
 }
 
 /** One possible answer to one frame. */
