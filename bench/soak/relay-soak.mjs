@@ -100,17 +100,39 @@ function streamSource(bytes) {
   };
 }
 
+/**
+ * A reader that takes its time: after every `everyBytes` it stops reading for
+ * `pauseMs` (a paused socket or stream), so the sender outruns it and only
+ * flow control — credit windows, the kernel's TCP window — can hold the
+ * bytes back. Returns a function to call with each chunk received.
+ */
+function slowDown(slowReader, pause, resume) {
+  if (!slowReader) return () => {};
+  let since = 0;
+  return (n) => {
+    since += n;
+    if (since < slowReader.everyBytes) return;
+    since = 0;
+    pause();
+    setTimeout(resume, slowReader.pauseMs);
+  };
+}
+
 /** A peer in this process speaking integrity_server's exchange. */
-async function nodePeer(bytes) {
+async function nodePeer(bytes, slowReader) {
   const result = { received: 0, receivedSha: '', sent: 0, sentSha: '' };
+  let peerSocket = null;
   let done;
   const finished = new Promise((resolve, reject) => (done = { resolve, reject }));
   const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     server.close();
+    peerSocket = socket;
     const inHash = createHash('sha256');
+    const took = slowDown(slowReader, () => socket.pause(), () => socket.resume());
     socket.on('data', (d) => {
       inHash.update(d);
       result.received += d.length;
+      took(d.length);
     });
     socket.on('error', (e) => done.reject(e));
     socket.on('end', () => {
@@ -130,7 +152,9 @@ async function nodePeer(bytes) {
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: server.address().port, finished, close: () => server.close() };
+  // Live counts for the in-flight figures: bytes received, and bytes handed to the kernel (written minus Node's own queue).
+  const progress = { received: () => result.received, sent: () => (peerSocket ? peerSocket.bytesWritten - peerSocket.writableLength : 0) };
+  return { port: server.address().port, finished, close: () => server.close(), progress };
 }
 
 /** build/native/integrity_server on a free port; its report lines are parsed at the end. */
@@ -172,30 +196,44 @@ function listening(port) {
  * Runs the soak. Options: bytes (default 1 GiB), peer ('node' | 'native'),
  * log (a line sink, default stderr). Never throws for a mismatch: `ok` says.
  */
-export async function runRelaySoak({ bytes = 2 ** 30, peer = 'node', log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+export async function runRelaySoak({ bytes = 2 ** 30, peer = 'node', log = (line) => process.stderr.write(`${line}\n`), slowReader = null } = {}) {
+  if (slowReader && peer !== 'node') throw new Error('slowReader needs the node peer');
   const { RelayBackend, relayUrl } = await loadRelayBackend();
   const relay = startRelay();
   let rssPeak = 0;
-  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssKiB(relay.child.pid))), 250);
-  const target = peer === 'native' ? await nativePeer(bytes) : await nodePeer(bytes);
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssKiB(relay.child.pid))), 100);
+  const target = peer === 'native' ? await nativePeer(bytes) : await nodePeer(bytes, slowReader);
   let backend;
   try {
     const url = relayUrl(await relay.url);
     backend = await RelayBackend.open(url, (u, p) => new WebSocket(u, p));
     const rssStart = rssKiB(relay.child.pid);
-    log(`relay soak: ${bytes} B each way, page (RelayBackend) ⇄ node host/relay.js ⇄ ${peer} peer on 127.0.0.1:${target.port}`);
+    log(`relay soak: ${bytes} B each way, page (RelayBackend) ⇄ node host/relay.js ⇄ ${peer} peer on 127.0.0.1:${target.port}${slowReader ? `; both readers pause ${slowReader.pauseMs} ms every ${slowReader.everyBytes} B` : ''}`);
     const stream = await backend.connect({ family: 4, ip: '127.0.0.1', port: target.port }, null);
+    // In flight: bytes one end has handed over and the other end has not yet
+    // received — what the relay, the kernel's socket buffers and the page's
+    // one pending write hold between them. Flow control bounds it whatever
+    // the transfer size; a relay that buffered a direction would let it grow
+    // towards the whole transfer. (Node peer only: the native one reports at the end.)
+    const inFlight = { upPeak: 0, downPeak: 0 };
+    let sent = 0;
+    let received = 0;
+    const flightSampler = target.progress && setInterval(() => {
+      inFlight.upPeak = Math.max(inFlight.upPeak, sent - target.progress.received());
+      inFlight.downPeak = Math.max(inFlight.downPeak, target.progress.sent() - received);
+    }, 5);
 
     const inHash = createHash('sha256');
-    let received = 0;
     let ended = false;
     let failed = 0;
     let wake = () => {};
     let drained = () => {};
+    const took = slowDown(slowReader, () => stream.pause(), () => stream.resume());
     stream.attach({
       data: (chunk) => {
         inHash.update(chunk);
         received += chunk.length;
+        took(chunk.length);
         wake();
       },
       end: () => {
@@ -235,7 +273,6 @@ export async function runRelaySoak({ bytes = 2 ** 30, peer = 'node', log = (line
     const t0 = performance.now();
     const outHash = createHash('sha256');
     const source = streamSource(bytes);
-    let sent = 0;
     for (let piece = source.next(); piece; piece = source.next()) {
       outHash.update(piece);
       sent += piece.length;
@@ -260,6 +297,7 @@ export async function runRelaySoak({ bytes = 2 ** 30, peer = 'node', log = (line
     const t2 = performance.now();
     const receivedSha = inHash.digest('hex');
     const far = await target.finished;
+    if (flightSampler) clearInterval(flightSampler);
     const up = { bytes: sent, seconds: (t1 - t0) / 1000, pageSha: sentSha, peerBytes: far.received, peerSha: far.receivedSha };
     const down = { bytes: received, seconds: (t2 - t1) / 1000, pageSha: receivedSha, peerBytes: far.sent, peerSha: far.sentSha };
     up.ok = up.bytes === bytes && up.peerBytes === bytes && up.pageSha === up.peerSha;
@@ -271,7 +309,8 @@ export async function runRelaySoak({ bytes = 2 ** 30, peer = 'node', log = (line
     log(`  relay RSS: ${(rssStart / 1024).toFixed(0)} MiB connected, peak ${(rssPeak / 1024).toFixed(0)} MiB`);
     const ok = up.ok && down.ok && backend.goneReason === null;
     log(`relay soak: ${ok ? 'PASS' : 'FAIL'}`);
-    return { ok, up, down, relay: { rssStartKiB: rssStart, rssPeakKiB: rssPeak } };
+    if (target.progress) log(`  in flight at most: ${(inFlight.upPeak / 1024).toFixed(0)} KiB page → peer, ${(inFlight.downPeak / 1024).toFixed(0)} KiB peer → page`);
+    return { ok, up, down, relay: { rssStartKiB: rssStart, rssPeakKiB: rssPeak }, inFlight: target.progress ? inFlight : null };
   } finally {
     clearInterval(sampler);
     backend?.close();
