@@ -89,6 +89,11 @@ export const SF = {
    * must not report it again when its own read fails.
    */
   TX_FAILED: 1 << 9,
+  /**
+   * The peer's FIN arrived (RX_EOF also follows our own SHUT_RD). With our
+   * FIN sent too, the connection is over: Linux's TCP_CLOSE.
+   */
+  PEER_FIN: 1 << 10,
 } as const;
 
 export const STDIN_SLOT = 0;

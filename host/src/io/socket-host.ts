@@ -16,6 +16,10 @@ import { E } from '../abi/errno.js';
 import { encodeDatagramHeader, decodeDatagramHeader, DGRAM_HEADER_BYTES } from './datagram-record.js';
 import { ACCEPT_RECORD_BYTES, encodeAcceptRecord } from './accept-record.js';
 
+function isUnspecified(ip: string): boolean {
+  return ip === '0.0.0.0' || ip === '::';
+}
+
 /** Bytes the backend may hold unsent before the send ring stops draining. */
 const TRANSPORT_HIGH_WATER = 256 * 1024;
 
@@ -257,6 +261,7 @@ export class SocketHost {
       const udp = await this.bindDatagram(sock, addr);
       return { errno: 0, local: udp.local };
     }
+    if (addr.port !== 0 && this.portHeld(sock, addr)) return { errno: E.ADDRINUSE };
     // TCP: node:net cannot bind without listening, so a stream socket starts
     // listening at bind(); connections that arrive before listen() wait in
     // the accept queue. This reports EADDRINUSE at bind(), as natively.
@@ -267,6 +272,26 @@ export class SocketHost {
     }
     sock.listener = listener;
     return { errno: 0, local: listener.local };
+  }
+
+  /**
+   * Linux refuses to bind a TCP port that another socket still holds —
+   * an accepted connection outliving its listener, say — unless both set
+   * SO_REUSEADDR (an accepted socket inherits its listener's). Node sets
+   * SO_REUSEADDR on every listening socket, so the kernel would allow it:
+   * check this program's own sockets here.
+   */
+  private portHeld(sock: HostSocket, addr: SockAddr): boolean {
+    for (const other of this.sockets.values()) {
+      if (other === sock || other.kind !== 'stream' || other.closing) continue;
+      // A reset connection is closed in the kernel and holds no port.
+      if (this.arena.flags(other.slot) & SF.HANGUP) continue;
+      const local = other.listener?.local ?? other.stream?.local;
+      if (!local || local.port !== addr.port || local.family !== addr.family) continue;
+      if (local.ip !== addr.ip && !isUnspecified(local.ip) && !isUnspecified(addr.ip)) continue;
+      if (other.listener || !(sock.reuseAddr && other.reuseAddr)) return true;
+    }
+    return false;
   }
 
   private async listen(sock: HostSocket, _backlog: number): Promise<ControlReply> {
@@ -290,8 +315,9 @@ export class SocketHost {
       return;
     }
     this.attachStream(sock, stream);
-    // Accepted sockets inherit TCP_NODELAY from the listener, as on Linux.
+    // Accepted sockets inherit TCP_NODELAY and SO_REUSEADDR from the listener, as on Linux.
     if (listenerSock.noDelay) stream.setNoDelay(true);
+    sock.reuseAddr = listenerSock.reuseAddr;
     listenerSock.acceptQueue.push(sock);
     listenerSock.rx.write(encodeAcceptRecord({ slot: sock.slot, local: stream.local, remote: stream.remote }));
     wakeGuest(this.arena);
@@ -398,10 +424,9 @@ export class SocketHost {
     }
     if (sock.kind === 'stream' && !sock.stream) return { errno: E.NOTCONN };
     if (how & 1) {
+      // Linux keeps queueing what arrives after SHUT_RD, and a read returns
+      // it; only an empty queue reads as end of file (0, even non-blocking).
       sock.readShut = true;
-      sock.overflow = [];
-      // Nothing is held back any more (readers wait while RX_PAUSED is set).
-      this.arena.clearFlags(sock.slot, SF.RX_PAUSED);
       this.arena.setFlags(sock.slot, SF.RX_EOF);
     }
     if (how & 2) {
@@ -451,6 +476,7 @@ export class SocketHost {
       end: () => {
         // The peer's FIN after our close(): its slot may belong to a new socket.
         if (!this.owns(sock)) return;
+        this.arena.setFlags(sock.slot, SF.PEER_FIN);
         if (sock.overflow.length > 0) sock.eofPending = true;
         else this.arena.setFlags(sock.slot, SF.RX_EOF);
         wakeGuest(this.arena);
@@ -467,7 +493,7 @@ export class SocketHost {
         // A reset after the peer's FIN finds the connection half closed
         // (CLOSE_WAIT): Linux then fails writes with EPIPE and reads see EOF.
         const flags = this.arena.flags(sock.slot);
-        const finSeen = sock.eofPending || (flags & SF.RX_EOF) !== 0;
+        const finSeen = (flags & SF.PEER_FIN) !== 0;
         // The guest's direct send already reported the kernel's one report of it.
         if (!(flags & SF.TX_FAILED)) this.arena.store(sock.slot, S.ERROR, finSeen && errno === E.CONNRESET ? E.PIPE : errno);
         this.arena.setFlags(sock.slot, SF.TX_CLOSED | SF.HANGUP);
@@ -499,7 +525,6 @@ export class SocketHost {
       sock.stream?.destroy();
       return;
     }
-    if (sock.readShut) return;
     if (sock.overflow.length === 0) {
       const n = sock.rx.write(chunk);
       if (n === chunk.length) {
@@ -539,6 +564,8 @@ export class SocketHost {
     }
     this.refillReceive(sock);
     this.flushSend(sock);
+    // The guest may have written directly after the peer's FIN (socket-fd.ts).
+    if (this.arena.flags(slot) & SF.PEER_FIN) sock.stream?.watchForReset?.();
   }
 
   private refillReceive(sock: HostSocket): void {

@@ -55,6 +55,13 @@ export interface Stream {
    * underneath the host. Implementations also report `flushed`.
    */
   lendFd?(revoke: () => void): number | null;
+  /**
+   * Bytes went out after the peer's FIN without passing through write()
+   * (the guest's direct send): look for the reset a closed peer answers
+   * with, as write() does itself. Optional: for transports that learn of a
+   * reset only when they write (Node after EOF).
+   */
+  watchForReset?(): void;
 }
 
 export interface Listener {

@@ -18,6 +18,11 @@ class NodeStream implements Stream {
   readonly remote: SockAddr;
   private readonly done: Promise<void>;
   private handlers: StreamHandlers | null = null;
+  /** The peer's FIN arrived: libuv reads no more, so nothing reports a later reset by itself. */
+  private eofSeen = false;
+  /** An error was reported: a kernel reports a connection's error once. */
+  private failed = false;
+  private probe: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly socket: net.Socket) {
     this.local = sockAddr(socket.localAddress, socket.localPort);
@@ -36,9 +41,60 @@ class NodeStream implements Stream {
     const socket = this.socket;
     this.handlers = h;
     socket.on('data', (chunk: Buffer) => h.data(chunk));
-    socket.on('end', () => (this.resetBehindEof() ? h.error(E.CONNRESET) : h.end()));
-    socket.on('error', (err) => h.error(errnoFromNodeError(err)));
+    socket.on('end', () => {
+      this.eofSeen = true;
+      if (this.resetBehindEof()) this.fail(E.CONNRESET);
+      else {
+        h.end();
+        // A peer may still reset a half-closed connection (it closes with
+        // data of ours unread, or was only half-closed itself).
+        this.watchForReset(true);
+      }
+    });
+    socket.on('error', (err) => this.fail(errnoFromNodeError(err)));
+    socket.on('close', () => this.stopProbing());
     socket.on('drain', () => h.drain());
+  }
+
+  private fail(errno: number): void {
+    this.stopProbing();
+    if (this.failed) return;
+    this.failed = true;
+    this.handlers?.error(errno);
+  }
+
+  /**
+   * After the peer's FIN a reset can still come: bytes written then reach a
+   * peer that may have closed, whose kernel answers with a reset, or the
+   * peer closes with data unread. Linux reports it at once (poll shows the
+   * hang-up, getpeername and shutdown fail, the next send gets EPIPE);
+   * libuv, no longer reading, would learn of it only at our next write. So
+   * look a few times shortly after such a write (loopback answers within
+   * microseconds, a remote peer within a round trip) and, with `linger`,
+   * once a second after that for as long as the socket stays open.
+   */
+  watchForReset(linger = false): void {
+    if (!this.eofSeen || this.failed || this.socket.destroyed) return;
+    this.stopProbing();
+    const delays = [1, 3, 6, 10, 20, 40, 80, 250];
+    const next = () => {
+      const delay = delays.shift() ?? (linger ? 1000 : undefined);
+      if (delay === undefined) {
+        this.probe = null;
+        return;
+      }
+      this.probe = setTimeout(() => {
+        if (this.resetBehindEof()) this.fail(E.CONNRESET);
+        else next();
+      }, delay);
+      this.probe.unref();
+    };
+    next();
+  }
+
+  private stopProbing(): void {
+    if (this.probe !== null) clearTimeout(this.probe);
+    this.probe = null;
   }
 
   /**
@@ -57,7 +113,9 @@ class NodeStream implements Stream {
   }
 
   write(data: Uint8Array): boolean {
-    return this.socket.write(data, this.afterWrite);
+    const more = this.socket.write(data, this.afterWrite);
+    this.watchForReset();
+    return more;
   }
 
   /** A write completed: tell the owner once nothing is left to hand to the OS. */
@@ -90,10 +148,20 @@ class NodeStream implements Stream {
     if (socket.destroyed) return;
     // libuv refuses to reset a socket whose shutdown (our FIN, after end())
     // is still pending: resetAndDestroy() would then mark it destroyed
-    // without ever closing its descriptor. Close it plainly instead; the
-    // peer sees a reset anyway if unread data is left.
-    if (socket.writableEnded && !socket.writableFinished) socket.destroy();
-    else socket.resetAndDestroy();
+    // without ever closing its descriptor. Reset it once the FIN is out
+    // (a close() after shutdown() with data arriving still resets, as on
+    // Linux), or close it plainly if that takes long (a peer not reading).
+    if (socket.writableEnded && !socket.writableFinished) {
+      this.stopProbing();
+      const plainly = setTimeout(() => socket.destroy(), 1000);
+      socket.once('finish', () => {
+        clearTimeout(plainly);
+        if (!socket.destroyed) socket.resetAndDestroy();
+      });
+      socket.once('close', () => clearTimeout(plainly));
+      return;
+    }
+    socket.resetAndDestroy();
   }
 
   pause(): void {

@@ -54,6 +54,12 @@ export class SocketFd extends Fd {
   requestedBind: SockAddr | null = null;
   local: SockAddr | null = null;
   peer: SockAddr | null = null;
+  /**
+   * Just accepted: preview 1's sock_accept returns no address, so accept()
+   * asks sock_addr_remote next, and gets the peer even if the connection
+   * was already reset (as Linux's accept reports it), not ENOTCONN.
+   */
+  peerFromAccept = false;
   /** A non-blocking connect returned EINPROGRESS and no connect() since has seen its outcome. */
   connectInProgress = false;
   readonly options: SocketOptions;
@@ -119,6 +125,16 @@ export class SocketFd extends Fd {
 
   flags(): number {
     return this.arena.flags(this.slot);
+  }
+
+  /**
+   * A stream whose connection is over in both directions (our FIN sent and
+   * theirs received, or reset): Linux's TCP_CLOSE state, in which
+   * getpeername and shutdown fail with ENOTCONN.
+   */
+  connectionClosed(): boolean {
+    const flags = this.flags();
+    return this.type === 'stream' && ((flags & SF.TX_CLOSED && flags & SF.PEER_FIN) !== 0 || (flags & SF.HANGUP) !== 0);
   }
 
   /** Takes the pending error (SO_ERROR semantics: reading clears it). */
@@ -232,7 +248,12 @@ export class SocketFd extends Fd {
         this.arena.store(this.slot, S.ERROR, direct.errno);
         return { errno: 0, n: written };
       }
-      if (direct) consume(direct.n);
+      if (direct) {
+        consume(direct.n);
+        // Written after the peer's FIN: the I/O thread watches for the
+        // reset a closed peer answers with (it saw nothing go by).
+        if (direct.n > 0 && this.flags() & SF.PEER_FIN) markDirty(this.arena, this.slot);
+      }
       let progressed = false;
       while (index < srcs.length) {
         const n = this.tx.write(offset === 0 ? srcs[index] : srcs[index].subarray(offset));
@@ -261,16 +282,21 @@ export class SocketFd extends Fd {
     // thread's read, which is about to pass it on as the pending error. The
     // ring path waits for that, so this send reports the reset (ECONNRESET)
     // first and EPIPE only after, as natively.
-    return direct?.errno === E.PIPE ? null : direct;
+    // But when the peer's FIN had already ended reading, the I/O thread
+    // reads no more and never sees the reset: this EPIPE is the answer, as
+    // natively (a write after the peer closed and reset the connection).
+    if (direct?.errno === E.PIPE && !(this.flags() & SF.PEER_FIN)) return null;
+    return direct;
   }
 
-  /** The error a send would fail with now, if any (pending error first, then EPIPE/ENOTCONN). */
+  /** The error a send would fail with now, if any (pending error first, then EPIPE). */
   private sendError(): number {
     const pending = this.takeError();
     if (pending !== 0) return pending;
     const flags = this.flags();
     if (flags & SF.TX_CLOSED) return E.PIPE;
-    if (!(flags & SF.CONNECTED)) return flags & SF.CONNECTING ? E.AGAIN : E.NOTCONN;
+    // Linux's tcp_sendmsg on a socket that is not connecting: EPIPE, not ENOTCONN.
+    if (!(flags & SF.CONNECTED)) return flags & SF.CONNECTING ? E.AGAIN : E.PIPE;
     return 0;
   }
 

@@ -159,14 +159,9 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
     sock.type === 'stream' ? sock.recvStream(dsts, riflags, sock.nonblocking) : sock.recvDatagram(dsts, riflags, sock.nonblocking);
 
   const send = (sock: SocketFd, srcs: Uint8Array[], to: SockAddr | null): IoResult => {
-    if (sock.type === 'stream') {
-      if (to !== null) {
-        // Linux ignores the address on a connected stream, and reports
-        // EISCONN only for unconnected-with-address; keep the common case.
-        if (!(sock.flags() & SF.CONNECTED)) return { errno: E.NOTCONN, n: 0 };
-      }
-      return sock.sendStream(srcs, sock.nonblocking);
-    }
+    // Linux ignores the address on a stream socket: unconnected, the send
+    // fails as any send there does (EPIPE, from sendStream).
+    if (sock.type === 'stream') return sock.sendStream(srcs, sock.nonblocking);
     const dest = to ?? sock.peer;
     if (!dest) return { errno: E.DESTADDRREQ, n: 0 };
     return sock.sendDatagram(srcs, dest, sock.nonblocking);
@@ -246,6 +241,7 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
         const child = new SocketFd(ctx.arena, control, record.slot, 'stream', sock.family, ctx.directWrite);
         child.local = record.local;
         child.peer = record.remote;
+        child.peerFromAccept = true;
         child.nonblocking = (fdflags & 4) !== 0;
         const newFd = allocateFd(child);
         mem.u32(fdOut, newFd);
@@ -293,7 +289,9 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
         const sock = socketAt(fd);
         mem.check(out, ADDR.size);
         const connected = (sock.flags() & SF.CONNECTED) !== 0;
-        if (!sock.peer || !connected) throw new GuestError(E.NOTCONN);
+        const fromAccept = sock.peerFromAccept;
+        sock.peerFromAccept = false;
+        if (!sock.peer || !connected || (sock.connectionClosed() && !fromAccept)) throw new GuestError(E.NOTCONN);
         writeAddr(mem.view(), out >>> 0, sock.peer);
         return 0;
       }),
@@ -419,7 +417,7 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
         if (!(flags & SF.CONNECTED)) throw new GuestError(E.NOTCONN);
         // Both directions already finished (our FIN sent and theirs received,
         // or reset): the connection is closed, as Linux's TCP_CLOSE state.
-        if (sock.type === 'stream' && ((flags & SF.TX_CLOSED && flags & SF.RX_EOF) || flags & SF.HANGUP)) throw new GuestError(E.NOTCONN);
+        if (sock.connectionClosed()) throw new GuestError(E.NOTCONN);
         ok(control.call('shutdown', { slot: sock.slot, how }));
         return { result: 0 };
       }),
