@@ -107,6 +107,7 @@ const ELSEWHERE: Record<string, string> = {
   wasm_trap_open: 'a trap with sockets open; test/host-lifecycle.test.ts',
   wasm_exit_busy: 'exit() with sockets busy; test/host-lifecycle.test.ts',
   wasm_policy_bypass: 'the network policy against bypass attempts; test/policy-bypass.test.ts',
+  scenario: 'the differential fuzzer; test/diff/',
 };
 
 const TIMEOUT_MS = 30_000;

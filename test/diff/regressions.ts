@@ -1,0 +1,90 @@
+// Every real difference the differential fuzzer found, as the shrunk script
+// it printed: `npm test` runs each natively and on every wasock target, so
+// none comes back. (Scripts are kept as operations, not steps, so a change
+// to the generator cannot quietly change them.)
+
+import type { Script, Tag } from './generate.js';
+
+export interface Regression {
+  /** What differed, and the fix. */
+  name: string;
+  script: Script;
+}
+
+const single = (ops: string, tags: Tag[] = []): Script => ({ kind: 'single', ops: ops.split(';'), tags });
+const pair = (server: string, client: string, tags: Tag[] = []): Script => ({ kind: 'pair', server: server.split(';'), client: client.split(';'), tags });
+
+export const REGRESSIONS: Regression[] = [
+  {
+    name: 'reconnect on the same descriptor after closing first: the old connection\'s FIN reached the new one (SocketHost.owns)',
+    script: single(
+      // The client closes first and opens its next connection (same
+      // descriptor, same slot) before the server closes the old one: the
+      // server's FIN then arrives for a socket that is gone.
+      'socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;' +
+        Array.from({ length: 5 }, (_, i) => `write 8 300;readn ${i + 1} 300;write ${i + 1} 300;readn 8 300;close 8;socket 8 tcp4;connect 8 lo p0;readn ${i + 1} 1;close ${i + 1};sleep 20;accept 0 ${i + 2}`).join(';') +
+        ';write 8 300;readn 6 300;write 6 300;readn 8 300',
+    ),
+  },
+  {
+    name: 'the same against a server in another program',
+    script: pair(
+      'socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;' + Array.from({ length: 4 }, (_, i) => `sync ${2 * i + 2};accept 0 1;readn 1 300;write 1 300;sync ${2 * i + 3};readn 1 1;close 1`).join(';') + ';sync 20',
+      'sync 1;' + Array.from({ length: 4 }, (_, i) => `socket 0 tcp4;connect 0 lo p0;write 0 300;sync ${2 * i + 2};readn 0 300;close 0;sync ${2 * i + 3}`).join(';') + ';sync 20',
+    ),
+  },
+  {
+    name: 'a send after the peer closed and reset: the kernel\'s EPIPE to the direct write is the answer once the peer\'s FIN ended reading',
+    script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;close 1;sleep 150;send 8 2259 dontwait;sleep 150;send 8 2259 dontwait;soerror 8'),
+  },
+  {
+    name: 'getpeername on a connection its peer reset: ENOTCONN (TCP_CLOSE), but accept() still reports the address',
+    script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;setopt 8 linger 0;close 8;sleep 150;peername 1;sockname 1;socket 9 tcp4;connect 9 lo p0;write 9 402;setopt 9 linger 0;close 9;sleep 150;accept 0 2;peername 2;settle 2 1 1000;recv 2 403 dontwait'),
+  },
+  {
+    name: 'accept of a connection reset before accept, over the relay and the in-page network',
+    script: pair(
+      'socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;sockname 0;sync 2;sleep 150;accept 0 1;peername 1;settle 1 1 1000;recv 1 403 dontwait;sync 3',
+      'sync 1;socket 0 tcp4;connect 0 lo p0;write 0 402;setopt 0 linger 0;close 0;sync 3',
+      ['reset-before-accept'],
+    ),
+  },
+  {
+    name: 'send/sendto on a TCP socket that never connected: EPIPE, as tcp_sendmsg answers',
+    script: single('socket 8 tcp4;sendto 8 lo p7 5;send 8 5 -;write 8 5;close 8'),
+  },
+  {
+    name: 'shutdown(RDWR) twice: our own SHUT_RD is not the peer\'s FIN (SF.PEER_FIN)',
+    script: pair(
+      'socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;sockname 0;sync 2;accept 0 1;peername 1;sync 4',
+      'sync 1;socket 0 tcp4;nonblock 0 1;connect 0 lo p0;poll 3000 0:out;soerror 0;nonblock 0 0;sync 3;shutdown 0 rdwr;shutdown 0 rdwr;sync 4',
+    ),
+  },
+  {
+    name: 'a reset after our SHUT_RD is ECONNRESET, not EPIPE (only the peer\'s FIN makes it EPIPE)',
+    script: pair(
+      'socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;sockname 0;sync 2;accept 0 1;peername 1;sync 4;close 1;sync 6',
+      'sync 1;socket 0 tcp4;setopt 0 nodelay 1;connect 0 lo p0;sync 3;shutdown 0 rd;send 0 218 -;sync 5;sleep 150;send 0 614 dontwait;sleep 150;send 0 614 dontwait;soerror 0;sync 6',
+    ),
+  },
+  {
+    name: 'bind to a port an accepted connection still holds after its listener closed: EADDRINUSE unless both set SO_REUSEADDR',
+    script: single('socket 0 tcp4;bind 0 any p0;listen 0 4;socket 8 tcp4;connect 8 lo p0;accept 0 1;close 0;socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;close 0;socket 0 tcp4;bind 0 lo p0'),
+  },
+  {
+    name: 'a reset connection holds no port: the listener\'s port can be bound again',
+    script: single('socket 0 tcp4;bind 0 any p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;setopt 8 linger 0;close 8;sleep 150;close 0;socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 4'),
+  },
+  {
+    name: 'shutdown after the peer reset the connection (close with data unread): ENOTCONN',
+    script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;write 8 129;close 1;sleep 150;shutdown 8 wr;soerror 8', ['close-with-unread']),
+  },
+  {
+    name: 'a reset after the peer\'s FIN is seen without a read or write (the relay\'s host watches a half-closed socket)',
+    script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;write 8 129;sleep 150;shutdown 1 wr;sleep 150;close 1;sleep 150;shutdown 8 wr;soerror 8;peername 8'),
+  },
+  {
+    name: 'data that arrives after SHUT_RD is still read (only an empty queue reads as end of file)',
+    script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;recv 1 10 dontwait;shutdown 1 rd;recv 1 10 dontwait;send 8 13512 dontwait;sleep 150;recv 1 55 dontwait;readn 1 13457;recv 1 10 dontwait'),
+  },
+];
