@@ -19,6 +19,7 @@
 import fc from 'fast-check';
 
 export type Family = 4 | 6;
+type RecvStyle = 'readn' | 'read' | 'peek' | 'waitall' | 'dontwait' | 'recvfrom';
 /** Which program an end belongs to in the pair form: A the server, B the client. */
 export type Side = 'A' | 'B';
 
@@ -28,7 +29,7 @@ export type Step =
   | { t: 'connect'; pick: number; nonblocking: boolean; nodelay: boolean; acceptNow: boolean }
   | { t: 'accept'; pick: number }
   | { t: 'send'; pick: number; from: Side; n: number; style: 'write' | 'send' | 'dontwait' }
-  | { t: 'recv'; pick: number; at: Side; n: number; style: 'readn' | 'read' | 'peek' | 'waitall' | 'dontwait' }
+  | { t: 'recv'; pick: number; at: Side; n: number; style: RecvStyle }
   | { t: 'drain'; pick: number; at: Side }
   | { t: 'shutdown'; pick: number; at: Side; how: 'rd' | 'wr' | 'rdwr' }
   | { t: 'close'; pick: number; at: Side; linger0: boolean }
@@ -42,7 +43,9 @@ export type Step =
   | { t: 'churn'; at: Side; count: number; udp: boolean }
   | { t: 'stale'; at: Side; op: 'read' | 'write' | 'close' | 'sockname' }
   | { t: 'udp'; family: Family; n: number; count: number; connected: boolean; truncate: boolean }
-  | { t: 'misuse'; at: Side; op: 'listenUdp' | 'acceptUnlistened' | 'readUnconnected' | 'connectTwice' | 'bindTwice' | 'sendtoTcp' };
+  | { t: 'misuse'; at: Side; op: Misuse };
+
+type Misuse = 'listenUdp' | 'acceptUnlistened' | 'readUnconnected' | 'connectTwice' | 'bindTwice' | 'sendtoTcp' | 'sendtoPortZero' | 'v6onlyAfterBind';
 
 /**
  * What a script does that a deviation rule (rules.ts) may need to know and
@@ -80,7 +83,7 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ t: fc.constant('connect' as const), pick, nonblocking: fc.boolean(), nodelay: fc.boolean(), acceptNow: fc.constantFrom(true, true, true, false) }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('accept' as const), pick }) },
   { weight: 8, arbitrary: fc.record({ t: fc.constant('send' as const), pick, from: side, n: size, style: fc.constantFrom('write', 'send', 'dontwait') }) },
-  { weight: 8, arbitrary: fc.record({ t: fc.constant('recv' as const), pick, at: side, n: size, style: fc.constantFrom('readn', 'readn', 'read', 'peek', 'waitall', 'dontwait') }) },
+  { weight: 8, arbitrary: fc.record({ t: fc.constant('recv' as const), pick, at: side, n: size, style: fc.constantFrom<RecvStyle>('readn', 'readn', 'read', 'peek', 'waitall', 'dontwait', 'recvfrom') }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('drain' as const), pick, at: side }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('shutdown' as const), pick, at: side, how: fc.constantFrom('wr', 'wr', 'rd', 'rdwr') }) },
   { weight: 6, arbitrary: fc.record({ t: fc.constant('close' as const), pick, at: side, linger0: fc.boolean() }) },
@@ -94,7 +97,7 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ t: fc.constant('churn' as const), at: side, count: fc.integer({ min: 1, max: 12 }), udp: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('stale' as const), at: side, op: fc.constantFrom('read', 'write', 'close', 'sockname') }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('udp' as const), family: fc.constantFrom<Family>(4, 4, 6), n: fc.integer({ min: 0, max: 3000 }), count: fc.integer({ min: 1, max: 4 }), connected: fc.boolean(), truncate: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('misuse' as const), at: side, op: fc.constantFrom('listenUdp', 'acceptUnlistened', 'readUnconnected', 'connectTwice', 'bindTwice', 'sendtoTcp') }) },
+  { weight: 1, arbitrary: fc.record({ t: fc.constant('misuse' as const), at: side, op: fc.constantFrom<Misuse>('listenUdp', 'acceptUnlistened', 'readUnconnected', 'connectTwice', 'bindTwice', 'sendtoTcp', 'sendtoPortZero', 'v6onlyAfterBind') }) },
 );
 
 export const stepsArb = fc.array(stepArb, { minLength: 2, maxLength: 24, size: 'medium' });
@@ -318,7 +321,7 @@ class Lowering {
     this.murky(from);
   }
 
-  private recv(at: End, n: number, style: 'readn' | 'read' | 'peek' | 'waitall' | 'dontwait'): void {
+  private recv(at: End, n: number, style: RecvStyle): void {
     if (at.closed) return;
     const h = this.h(at.side, at.handle);
     if (at.shutRd) {
@@ -372,6 +375,12 @@ class Lowering {
       case 'dontwait':
         this.emit(at.side, `settle ${h} ${take} ${EVENT_MS}`);
         this.emit(at.side, `recv ${h} ${take} dontwait`);
+        at.pending -= take;
+        return;
+      case 'recvfrom':
+        // On a stream: the bytes, and no source address.
+        this.emit(at.side, `settle ${h} ${take} ${EVENT_MS}`);
+        this.emit(at.side, `recvfrom ${h} ${take} -`);
         at.pending -= take;
         return;
     }
@@ -658,6 +667,22 @@ class Lowering {
         this.emit(s, `socket ${h} tcp4`);
         this.emit(s, `sendto ${h} lo p7 5`);
         break;
+      case 'sendtoPortZero':
+        this.emit(s, `socket ${h} udp4`);
+        this.emit(s, `sendto ${h} lo 0 5`);
+        this.emit(s, `sockname ${h}`);
+        break;
+      case 'v6onlyAfterBind': {
+        const port = this.port();
+        if (port === null) break;
+        this.emit(s, `socket ${h} tcp6`);
+        this.emit(s, `setopt ${h} v6only 1`);
+        this.emit(s, `getopt ${h} v6only`);
+        this.emit(s, `bind ${h} lo p${port}`);
+        this.emit(s, `setopt ${h} v6only 0`);
+        this.emit(s, `getopt ${h} v6only`);
+        break;
+      }
     }
     this.emit(s, `close ${h}`);
     this.free(s, handle);

@@ -65,6 +65,7 @@ export const REGRESSIONS: Regression[] = [
     script: pair(
       'socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;sockname 0;sync 2;accept 0 1;peername 1;sync 4;close 1;sync 6',
       'sync 1;socket 0 tcp4;setopt 0 nodelay 1;connect 0 lo p0;sync 3;shutdown 0 rd;send 0 218 -;sync 5;sleep 150;send 0 614 dontwait;sleep 150;send 0 614 dontwait;soerror 0;sync 6',
+      ['close-with-unread'],
     ),
   },
   {
@@ -86,5 +87,17 @@ export const REGRESSIONS: Regression[] = [
   {
     name: 'data that arrives after SHUT_RD is still read (only an empty queue reads as end of file)',
     script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;recv 1 10 dontwait;shutdown 1 rd;recv 1 10 dontwait;send 8 13512 dontwait;sleep 150;recv 1 55 dontwait;readn 1 13457;recv 1 10 dontwait'),
+  },
+  {
+    name: 'sendto port 0 on UDP: EINVAL (it crashed the host: node:dgram throws for port 0)',
+    script: single('socket 0 udp4;bind 0 lo p1;sendto 0 lo 0 5;sleep 20;socket 1 udp4;sendto 1 lo 0 5;sockname 1'),
+  },
+  {
+    name: 'IPV6_V6ONLY is fixed at bind: EINVAL after',
+    script: single('socket 0 tcp6;setopt 0 v6only 1;bind 0 lo p0;setopt 0 v6only 0;getopt 0 v6only;listen 0 2;socket 1 tcp6;connect 1 lo p0;setopt 1 v6only 1'),
+  },
+  {
+    name: 'recvfrom on a stream socket reports no address',
+    script: single('socket 0 tcp4;bind 0 lo p0;listen 0 5;socket 1 tcp4;connect 1 lo p0;accept 0 2;write 1 5;settle 2 5 1000;recvfrom 2 5 -'),
   },
 ];

@@ -1,7 +1,7 @@
 /*
  * recv(), recvfrom(), recvmsg(). One helper does the work: sock_recv when the
- * caller wants no source address, sock_recv_from when it does (the host fills
- * the peer's address for stream sockets too). wasi-libc's libc.a has its own
+ * caller wants no source address or the socket is a stream (no address, as on
+ * Linux), sock_recv_from when it does. wasi-libc's libc.a has its own
  * recv() (recv.o); defining recv here keeps that member out.
  */
 #include <stdint.h>
@@ -12,6 +12,13 @@ static ssize_t recv_iov(int fd, const wasock_iovec *iov, uint32_t iovcnt, int fl
                         struct sockaddr *src, socklen_t *src_len) {
     if (src != NULL && src_len == NULL)
         return __wasock_fail(EFAULT);
+    /* A stream socket has no source address per read: Linux reports none
+     * (*src_len = 0) and leaves the buffer alone. */
+    __wasi_fdstat_t st;
+    if (src != NULL && __wasi_fd_fdstat_get(fd, &st) == 0 && st.fs_filetype == __WASI_FILETYPE_SOCKET_STREAM) {
+        *src_len = 0;
+        src = NULL;
+    }
 
     int restore;
     int err = __wasock_dontwait_enter(fd, flags, &restore);

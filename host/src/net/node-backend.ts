@@ -203,10 +203,16 @@ class NodeDatagram implements DatagramSocket {
     if (this.closeRequested) return;
     this.inFlight++;
     // Send errors (unreachable, too big) surface asynchronously; like an
-    // unconnected UDP socket on Linux, the sender is not told.
-    this.socket.send(data, to.port, to.ip, () => {
+    // unconnected UDP socket on Linux, the sender is not told. node:dgram
+    // throws at once for an address it refuses (port 0): dropped the same
+    // way, never an exception in the I/O thread.
+    try {
+      this.socket.send(data, to.port, to.ip, () => {
+        if (--this.inFlight === 0 && this.closeRequested) this.closeNow();
+      });
+    } catch {
       if (--this.inFlight === 0 && this.closeRequested) this.closeNow();
-    });
+    }
   }
 
   setBroadcast(on: boolean): void {

@@ -184,6 +184,8 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
   const boolOption = (name: string, key: 'reuseAddr' | 'reusePort' | 'keepAlive' | 'noDelay' | 'broadcast' | 'ipv6Only', forward: boolean) => ({
     [`sock_set_${name}`]: (fd: number, value: number) =>
       setOption(fd, name, (sock) => {
+        // Linux fixes IPV6_V6ONLY at bind: later it is EINVAL.
+        if (key === 'ipv6Only' && (sock.requestedBind !== null || sock.local !== null)) throw new GuestError(E.INVAL);
         sock.options[key] = value !== 0;
         return forward ? (value !== 0 ? 1 : 0) : null;
       }),
@@ -343,6 +345,12 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
         const dest = addrArg(destPtr);
         shown = formatSockAddr(dest);
         sameFamily(sock, dest);
+        // Port 0 is no destination (Linux: EINVAL for UDP, after the send
+        // bound the socket to an ephemeral port; TCP ignores the address).
+        if (dest.port === 0 && sock.type === 'dgram') {
+          if (sock.local === null) sock.local = ok(control.call('bind', { slot: sock.slot, addr: { family: sock.family, ip: anyAddr(sock.family), port: 0 } })).local as SockAddr;
+          throw new GuestError(E.INVAL);
+        }
         checkPolicy('sendto', dest);
         const n = ioResult(send(sock, srcs, dest));
         mem.u32(sentOut, n);
