@@ -77,6 +77,13 @@ export const REGRESSIONS: Regression[] = [
     script: single('socket 0 tcp4;bind 0 any p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;setopt 8 linger 0;close 8;sleep 150;close 0;socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 4'),
   },
   {
+    name: 'a connection closed by FIN both ways (the peer\'s first) holds no port either',
+    script: pair(
+      'socket 0 tcp6;bind 0 any p0;listen 0 9;sync 2;accept 0 1;readn 1 1;shutdown 1 rdwr;sleep 150;close 0;socket 0 tcp6;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 4;sync 3',
+      'sync 1;socket 0 tcp6;connect 0 lo p0;close 0;sync 3',
+    ),
+  },
+  {
     name: 'shutdown after the peer reset the connection (close with data unread): ENOTCONN',
     script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;write 8 129;close 1;sleep 150;shutdown 8 wr;soerror 8', ['close-with-unread']),
   },

@@ -284,8 +284,11 @@ export class SocketHost {
   private portHeld(sock: HostSocket, addr: SockAddr): boolean {
     for (const other of this.sockets.values()) {
       if (other === sock || other.kind !== 'stream' || other.closing) continue;
-      // A reset connection is closed in the kernel and holds no port.
-      if (this.arena.flags(other.slot) & SF.HANGUP) continue;
+      // A connection that is over (reset, or FIN both ways) is closed in the
+      // kernel and holds no port. (When our FIN went first, Linux keeps the
+      // port in TIME_WAIT: not followed, see the README's deviations.)
+      const f = this.arena.flags(other.slot);
+      if (f & SF.HANGUP || (f & SF.TX_CLOSED && f & SF.PEER_FIN)) continue;
       const local = other.listener?.local ?? other.stream?.local;
       if (!local || local.port !== addr.port || local.family !== addr.family) continue;
       if (local.ip !== addr.ip && !isUnspecified(local.ip) && !isUnspecified(addr.ip)) continue;
