@@ -84,6 +84,10 @@ export const REGRESSIONS: Regression[] = [
     ),
   },
   {
+    name: 'a reset after our own shutdown(RDWR) is reported by recv (ECONNRESET); only the peer\'s FIN reads as EOF before an error',
+    script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;shutdown 1 rdwr;setopt 8 linger 0;close 8;sleep 150;recv 1 116 dontwait;recv 1 116 dontwait'),
+  },
+  {
     name: 'shutdown after the peer reset the connection (close with data unread): ENOTCONN',
     script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;write 8 129;close 1;sleep 150;shutdown 8 wr;soerror 8', ['close-with-unread']),
   },

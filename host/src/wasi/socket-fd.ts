@@ -199,14 +199,15 @@ export class SocketFd extends Fd {
         return undefined;
       }
       if (this.rx.used() > 0) return undefined;
-      // Order as in Linux's tcp_recvmsg: data, then EOF (the peer's FIN),
-      // then a pending error (reported once), then EOF for a dead connection.
-      if (flags & SF.RX_EOF) return { errno: 0, n: copied };
+      // Order as in Linux's tcp_recvmsg: data, then EOF from the peer's FIN,
+      // then a pending error (reported once), then EOF from our own
+      // SHUT_RD or a dead connection.
+      if (flags & SF.RX_EOF && flags & SF.PEER_FIN) return { errno: 0, n: copied };
       if (this.pendingError() !== 0) {
         if (copied > 0) return { errno: 0, n: copied };
         return { errno: this.takeError(), n: 0 };
       }
-      if (flags & SF.HANGUP) return { errno: 0, n: copied };
+      if (flags & (SF.RX_EOF | SF.HANGUP)) return { errno: 0, n: copied };
       if (!(flags & (SF.CONNECTED | SF.CONNECTING))) return { errno: E.NOTCONN, n: 0 };
       return undefined;
     });
