@@ -88,6 +88,10 @@ export const REGRESSIONS: Regression[] = [
     script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;shutdown 1 rdwr;setopt 8 linger 0;close 8;sleep 150;recv 1 116 dontwait;recv 1 116 dontwait'),
   },
   {
+    name: 'data arriving after shutdown both ways resets the connection (ECONNRESET on both ends), as Linux does in FIN_WAIT with SHUT_RD',
+    script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;shutdown 1 wr;shutdown 1 rd;sleep 150;send 8 174 dontwait;sleep 150;soerror 1;recv 1 10 dontwait;send 8 10 dontwait;soerror 8'),
+  },
+  {
     name: 'shutdown after the peer reset the connection (close with data unread): ENOTCONN',
     script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;write 8 129;close 1;sleep 150;shutdown 8 wr;soerror 8', ['close-with-unread']),
   },

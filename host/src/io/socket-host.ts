@@ -528,6 +528,16 @@ export class SocketHost {
       sock.stream?.destroy();
       return;
     }
+    if (sock.readShut && sock.writeShut) {
+      // Shut both ways (FIN_WAIT with RCV_SHUTDOWN): Linux answers new data
+      // with a reset and fails the socket with ECONNRESET. (After SHUT_RD
+      // alone the data is queued and read.)
+      sock.stream?.destroy();
+      if (this.arena.load(sock.slot, S.ERROR) === 0) this.arena.store(sock.slot, S.ERROR, E.CONNRESET);
+      this.arena.setFlags(sock.slot, SF.HANGUP | SF.TX_CLOSED);
+      wakeGuest(this.arena);
+      return;
+    }
     if (sock.overflow.length === 0) {
       const n = sock.rx.write(chunk);
       if (n === chunk.length) {
