@@ -92,6 +92,14 @@ export const REGRESSIONS: Regression[] = [
     script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;shutdown 1 wr;shutdown 1 rd;sleep 150;send 8 174 dontwait;sleep 150;soerror 1;recv 1 10 dontwait;send 8 10 dontwait;soerror 8'),
   },
   {
+    name: 'the peer\'s FIN and reset at once (shutdown then close with data unread): EPIPE, since the FIN came first',
+    script: pair(
+      'socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;sync 2;accept 0 1;sync 4;shutdown 1 rdwr;close 1;sync 6',
+      'sync 1;socket 0 tcp4;connect 0 lo p0;sync 3;write 0 195;sync 5;sleep 150;send 0 43 dontwait;sleep 150;send 0 43 dontwait;soerror 0;sync 6',
+      ['close-with-unread'],
+    ),
+  },
+  {
     name: 'shutdown after the peer reset the connection (close with data unread): ENOTCONN',
     script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;write 8 129;close 1;sleep 150;shutdown 8 wr;soerror 8', ['close-with-unread']),
   },

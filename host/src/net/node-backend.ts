@@ -1,6 +1,7 @@
 // The node backend: real sockets through node:net, node:dgram and node:dns.
 
 import net from 'node:net';
+import { writeSync } from 'node:fs';
 import dgram from 'node:dgram';
 import dns from 'node:dns';
 import type { DatagramSocket, ListenOptions, Listener, NetBackend, Stream, StreamHandlers } from './backend.js';
@@ -12,6 +13,8 @@ function sockAddr(ip: string | undefined, port: number | undefined): SockAddr {
   const text = ip ?? '0.0.0.0';
   return { family: net.isIPv6(text) ? 6 : 4, ip: text, port: port ?? 0 };
 }
+
+const EMPTY = new Uint8Array(0);
 
 class NodeStream implements Stream {
   readonly local: SockAddr;
@@ -43,7 +46,8 @@ class NodeStream implements Stream {
     socket.on('data', (chunk: Buffer) => h.data(chunk));
     socket.on('end', () => {
       this.eofSeen = true;
-      if (this.resetBehindEof()) this.fail(E.CONNRESET);
+      const reset = this.resetBehindEof();
+      if (reset !== 0) this.fail(reset);
       else {
         h.end();
         // A peer may still reset a half-closed connection (it closes with
@@ -84,7 +88,8 @@ class NodeStream implements Stream {
         return;
       }
       this.probe = setTimeout(() => {
-        if (this.resetBehindEof()) this.fail(E.CONNRESET);
+        const reset = this.resetBehindEof();
+        if (reset !== 0) this.fail(reset);
         else next();
       }, delay);
       this.probe.unref();
@@ -104,12 +109,22 @@ class NodeStream implements Stream {
    * reset connection is closed in the kernel and has no peer any more; one
    * the peer only half-closed still has: ask. (After our own FIN a closed
    * connection is the normal end, so only a socket still writable is asked.)
+   * Returns 0, or the reset's errno as the kernel holds it: EPIPE when the
+   * peer's FIN came before its reset, ECONNRESET otherwise. A send(2) of
+   * zero bytes reports (and clears) that pending error and sends nothing.
    */
-  private resetBehindEof(): boolean {
-    if (this.socket.writableEnded || this.socket.destroyed) return false;
-    const handle = (this.socket as unknown as { _handle?: { getpeername?: (out: object) => number } })._handle;
-    if (typeof handle?.getpeername !== 'function') return false;
-    return handle.getpeername({}) !== 0;
+  private resetBehindEof(): number {
+    if (this.socket.writableEnded || this.socket.destroyed) return 0;
+    const handle = (this.socket as unknown as { _handle?: { getpeername?: (out: object) => number; fd?: number } })._handle;
+    if (typeof handle?.getpeername !== 'function' || handle.getpeername({}) === 0) return 0;
+    if (typeof handle.fd !== 'number' || handle.fd < 0) return E.CONNRESET;
+    try {
+      writeSync(handle.fd, EMPTY);
+    } catch (err) {
+      const errno = errnoFromNodeError(err);
+      if (errno === E.PIPE || errno === E.CONNRESET) return errno;
+    }
+    return E.CONNRESET;
   }
 
   write(data: Uint8Array): boolean {
