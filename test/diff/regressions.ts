@@ -100,6 +100,10 @@ export const REGRESSIONS: Regression[] = [
     ),
   },
   {
+    name: 'close() right after the peer sent data we never read: a reset without FIN (ECONNRESET at the peer), even before the event loop read the bytes',
+    script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p1;listen 0 6;socket 10 tcp4;connect 10 lo p1;accept 0 2;send 2 96 dontwait;recv 2 100 dontwait;close 10;sleep 150;settle 2 1 1000;recv 2 213 dontwait'),
+  },
+  {
     name: 'shutdown after the peer reset the connection (close with data unread): ENOTCONN',
     script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;write 8 129;close 1;sleep 150;shutdown 8 wr;soerror 8', ['close-with-unread']),
   },

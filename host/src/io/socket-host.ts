@@ -50,6 +50,8 @@ interface HostSocket {
   waitingDrain: boolean;
   /** The guest closed its fd: flush the send ring, then end and free the slot. */
   closing: boolean;
+  /** A closed socket got data and was reset (no FIN goes out after that). */
+  resetSent?: boolean;
   linger0: boolean;
   noDelay: boolean;
   keepAlive: boolean;
@@ -222,8 +224,15 @@ export class SocketHost {
     if (sock.stream) {
       revokeFd(this.arena, sock.slot);
       if (graceful && !sock.linger0) {
-        sock.stream.end();
-        this.keepFlushing(sock.stream.finished());
+        // Bytes already in the kernel for this socket, not yet read by the
+        // event loop, are unread to Linux: close() then resets at once,
+        // without a FIN. Let the loop poll once first; if they arrive,
+        // onStreamData resets the connection instead.
+        const stream = sock.stream;
+        setImmediate(() => setImmediate(() => {
+          if (!sock.resetSent) stream.end();
+        }));
+        this.keepFlushing(stream.finished());
       } else {
         sock.stream.destroy();
       }
@@ -525,6 +534,7 @@ export class SocketHost {
     if (sock.closing || !this.owns(sock)) {
       // Data for a socket the guest closed: a kernel answers with a reset,
       // which is how the peer's next write learns it fails (EPIPE).
+      sock.resetSent = true;
       sock.stream?.destroy();
       return;
     }
