@@ -104,6 +104,10 @@ export const REGRESSIONS: Regression[] = [
     script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p1;listen 0 6;socket 10 tcp4;connect 10 lo p1;accept 0 2;send 2 96 dontwait;recv 2 100 dontwait;close 10;sleep 150;settle 2 1 1000;recv 2 213 dontwait'),
   },
   {
+    name: 'bytes already sent when we shut down both ways are not data after the shutdown: no reset, a second shutdown succeeds',
+    script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 2;send 2 112 -;shutdown 8 rdwr;socket 4 udp4;close 4;shutdown 8 rdwr;sleep 150;soerror 8;recv 8 200 dontwait'),
+  },
+  {
     name: 'shutdown after the peer reset the connection (close with data unread): ENOTCONN',
     script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;write 8 129;close 1;sleep 150;shutdown 8 wr;soerror 8', ['close-with-unread']),
   },

@@ -52,6 +52,8 @@ interface HostSocket {
   closing: boolean;
   /** A closed socket got data and was reset (no FIN goes out after that). */
   resetSent?: boolean;
+  /** Shut both ways, and what the kernel held then has been read: new data resets. */
+  shutBoth?: boolean;
   linger0: boolean;
   noDelay: boolean;
   keepAlive: boolean;
@@ -447,6 +449,11 @@ export class SocketHost {
       this.arena.setFlags(sock.slot, SF.TX_CLOSED);
       this.flushSend(sock);
     }
+    if (sock.readShut && sock.writeShut && !sock.shutBoth) {
+      // Bytes the kernel already held at the shutdown are not "new": let
+      // the event loop poll once before data counts as arriving after it.
+      setImmediate(() => setImmediate(() => (sock.shutBoth = true)));
+    }
     wakeGuest(this.arena);
     return { errno: 0 };
   }
@@ -538,7 +545,7 @@ export class SocketHost {
       sock.stream?.destroy();
       return;
     }
-    if (sock.readShut && sock.writeShut) {
+    if (sock.shutBoth) {
       // Shut both ways (FIN_WAIT with RCV_SHUTDOWN): Linux answers new data
       // with a reset and fails the socket with ECONNRESET. (After SHUT_RD
       // alone the data is queued and read.)
