@@ -108,6 +108,10 @@ export const REGRESSIONS: Regression[] = [
     script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 2;send 2 112 -;shutdown 8 rdwr;socket 4 udp4;close 4;shutdown 8 rdwr;sleep 150;soerror 8;recv 8 200 dontwait'),
   },
   {
+    name: 'bytes sent before a reset are still read before the error (in-page network)',
+    script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;write 8 438;write 1 12011;close 1;sleep 150;settle 8 1 1000;recv 8 518 dontwait;readn 8 20000', ['close-with-unread']),
+  },
+  {
     name: 'shutdown after the peer reset the connection (close with data unread): ENOTCONN',
     script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;connect 8 lo p0;accept 0 1;write 8 129;close 1;sleep 150;shutdown 8 wr;soerror 8', ['close-with-unread']),
   },

@@ -7,8 +7,10 @@
 //   - pause() holds delivery to that end (data and FIN) until resume(), and
 //     the writer feels it as a pipe that stops emptying;
 //   - end() queues FIN behind the bytes already written;
-//   - destroy() is an abortive close: both pipes are emptied and the other
-//     end gets error(ECONNRESET) (unless both ends had already closed).
+//   - destroy() is an abortive close: the other end gets what was already
+//     written to it and it can take now (a kernel keeps what reached the
+//     receive queue), then error(ECONNRESET) (unless both ends had already
+//     closed); the rest is dropped.
 
 import type { SockAddr } from '../addr.js';
 import type { Stream, StreamHandlers } from '../backend.js';
@@ -145,7 +147,6 @@ export class VirtualStream implements Stream {
     this.markDone();
     this.handlers = null;
     this.inbound.clear();
-    this.peer.inbound.clear();
     if (wasOpen && !this.peer.destroyed) {
       this.peer.resetOwed = true;
       this.peer.markDone();
@@ -183,10 +184,11 @@ export class VirtualStream implements Stream {
     this.pumpScheduled = false;
     const pipe = this.inbound;
     // Each callback may pause, destroy or reset this end: look again every time.
-    while (!pipe.empty && !this.paused && !this.resetOwed && this.deliverable()) this.handlers!.data(pipe.take());
+    while (!pipe.empty && !this.paused && this.deliverable()) this.handlers!.data(pipe.take());
     if (!this.deliverable()) return;
     if (this.resetOwed) {
       this.resetOwed = false;
+      pipe.clear();
       this.failed = true;
       this.handlers!.error(E.CONNRESET);
       return;
