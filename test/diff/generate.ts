@@ -424,6 +424,9 @@ class Lowering {
     // What a read-shut socket reads, and what its peer's writes then do, is
     // where stacks differ most in timing: follow it without blocking.
     if (how !== 'wr') me.shutRd = true;
+    // Shut both ways with bytes on their way in: the relay cannot tell
+    // them from bytes sent after (rules.ts, relay-close-with-data-in-flight).
+    if (me.shutRd && me.finOut && me.pending > 0) this.tags.add('close-with-unread');
   }
 
   private close(c: Conn, s: Side, linger0: boolean): void {
