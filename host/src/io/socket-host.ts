@@ -16,6 +16,15 @@ import { E } from '../abi/errno.js';
 import { encodeDatagramHeader, decodeDatagramHeader, DGRAM_HEADER_BYTES } from './datagram-record.js';
 import { ACCEPT_RECORD_BYTES, encodeAcceptRecord } from './accept-record.js';
 
+/**
+ * Runs `fn` after the event loop has polled for I/O at least once (two
+ * timer turns; setImmediate does not exist in browsers), so bytes the
+ * kernel or the transport already holds have been delivered by then.
+ */
+function afterNextPoll(fn: () => void): void {
+  setTimeout(() => setTimeout(fn, 0), 0);
+}
+
 function isUnspecified(ip: string): boolean {
   return ip === '0.0.0.0' || ip === '::';
 }
@@ -218,8 +227,12 @@ export class SocketHost {
     return this.sockets.get(sock.slot) === sock;
   }
 
-  /** Frees the slot; `graceful` ends a stream with FIN, otherwise it is destroyed. */
-  private release(sock: HostSocket, graceful: boolean): void {
+  /**
+   * Frees the slot; `graceful` ends a stream with FIN, otherwise it is
+   * destroyed. `deferFin`: the guest's close(), which first lets the event
+   * loop read what the kernel already holds (see below).
+   */
+  private release(sock: HostSocket, graceful: boolean, deferFin = false): void {
     if (!this.owns(sock)) return;
     this.sockets.delete(sock.slot);
     sock.closing = true;
@@ -231,9 +244,13 @@ export class SocketHost {
         // without a FIN. Let the loop poll once first; if they arrive,
         // onStreamData resets the connection instead.
         const stream = sock.stream;
-        setImmediate(() => setImmediate(() => {
-          if (!sock.resetSent) stream.end();
-        }));
+        if (deferFin) {
+          afterNextPoll(() => {
+            if (!sock.resetSent) stream.end();
+          });
+        } else {
+          stream.end();
+        }
         this.keepFlushing(stream.finished());
       } else {
         sock.stream.destroy();
@@ -424,7 +441,7 @@ export class SocketHost {
       // Data the guest wrote before close() still goes out, then FIN. The
       // transport queues whatever write() is given, so nothing waits here.
       if (sock.stream) this.flushSend(sock, true);
-      this.release(sock, !sock.linger0);
+      this.release(sock, !sock.linger0, true);
     }
   }
 
@@ -452,7 +469,7 @@ export class SocketHost {
     if (sock.readShut && sock.writeShut && !sock.shutBoth) {
       // Bytes the kernel already held at the shutdown are not "new": let
       // the event loop poll once before data counts as arriving after it.
-      setImmediate(() => setImmediate(() => (sock.shutBoth = true)));
+      afterNextPoll(() => (sock.shutBoth = true));
     }
     wakeGuest(this.arena);
     return { errno: 0 };
