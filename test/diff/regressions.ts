@@ -132,6 +132,17 @@ export const REGRESSIONS: Regression[] = [
     script: single('socket 0 tcp6;setopt 0 v6only 1;bind 0 lo p0;setopt 0 v6only 0;getopt 0 v6only;listen 0 2;socket 1 tcp6;connect 1 lo p0;setopt 1 v6only 1'),
   },
   {
+    name: 'a connection reset by the answer to our last send holds no port: a bind right after succeeds (the reset was not reported yet)',
+    script: single('socket 0 tcp4;bind 0 lo p0;listen 0 8;socket 8 tcp4;connect 8 lo p0;accept 0 1;close 8;sleep 100;readn 1 1;send 1 14371 dontwait;close 0;socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 4'),
+  },
+  {
+    name: 'the same between a wasm server and a native client',
+    script: pair(
+      'socket 0 tcp4;bind 0 any p0;listen 0 8;sync 2;accept 0 1;sync 4;readn 1 1;send 1 14371 dontwait;close 0;socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 4;sync 5',
+      'sync 1;socket 0 tcp4;connect 0 lo p0;sync 3;close 0;sync 5',
+    ),
+  },
+  {
     name: 'recvfrom on a stream socket reports no address',
     script: single('socket 0 tcp4;bind 0 lo p0;listen 0 5;socket 1 tcp4;connect 1 lo p0;accept 0 2;write 1 5;settle 2 5 1000;recvfrom 2 5 -'),
   },

@@ -244,12 +244,13 @@ export class SocketHost {
         // without a FIN. Let the loop poll once first; if they arrive,
         // onStreamData resets the connection instead.
         const stream = sock.stream;
+        const finish = () => (stream.close ? stream.close() : stream.end());
         if (deferFin) {
           afterNextPoll(() => {
-            if (!sock.resetSent) stream.end();
+            if (!sock.resetSent) finish();
           });
         } else {
-          stream.end();
+          finish();
         }
         this.keepFlushing(stream.finished());
       } else {
@@ -289,7 +290,13 @@ export class SocketHost {
       const udp = await this.bindDatagram(sock, addr);
       return { errno: 0, local: udp.local };
     }
-    if (addr.port !== 0 && this.portHeld(sock, addr)) return { errno: E.ADDRINUSE };
+    const holder = addr.port !== 0 ? this.portHeld(sock, addr) : null;
+    // A connection past its peer's FIN may have been reset, which frees the
+    // port, without our knowing yet: a transport that cannot ask at once
+    // (the relay, a round trip away) reports such resets before it answers
+    // the listen below, so look again then.
+    const lookAgain = holder !== null && holder.stream?.checkReset === undefined && (this.arena.flags(holder.slot) & SF.PEER_FIN) !== 0;
+    if (holder && !lookAgain) return { errno: E.ADDRINUSE };
     // TCP: node:net cannot bind without listening, so a stream socket starts
     // listening at bind(); connections that arrive before listen() wait in
     // the accept queue. This reports EADDRINUSE at bind(), as natively.
@@ -297,6 +304,10 @@ export class SocketHost {
     if (!this.owns(sock)) {
       listener.close();
       return { errno: E.BADF };
+    }
+    if (lookAgain && this.portHeld(sock, addr)) {
+      listener.close();
+      return { errno: E.ADDRINUSE };
     }
     sock.listener = listener;
     return { errno: 0, local: listener.local };
@@ -307,11 +318,13 @@ export class SocketHost {
    * an accepted connection outliving its listener, say — unless both set
    * SO_REUSEADDR (an accepted socket inherits its listener's). Node sets
    * SO_REUSEADDR on every listening socket, so the kernel would allow it:
-   * check this program's own sockets here.
+   * check this program's own sockets here. Returns a socket that holds it.
    */
-  private portHeld(sock: HostSocket, addr: SockAddr): boolean {
+  private portHeld(sock: HostSocket, addr: SockAddr): HostSocket | null {
     for (const other of this.sockets.values()) {
       if (other === sock || other.kind !== 'stream' || other.closing) continue;
+      // A reset that answered our last send may not have been reported yet.
+      if (this.arena.flags(other.slot) & SF.PEER_FIN) other.stream?.checkReset?.();
       // A connection that is over (reset, or FIN both ways) is closed in the
       // kernel and holds no port. (When our FIN went first, Linux keeps the
       // port in TIME_WAIT: not followed, see the README's deviations.)
@@ -320,9 +333,9 @@ export class SocketHost {
       const local = other.listener?.local ?? other.stream?.local;
       if (!local || local.port !== addr.port || local.family !== addr.family) continue;
       if (local.ip !== addr.ip && !isUnspecified(local.ip) && !isUnspecified(addr.ip)) continue;
-      if (other.listener || !(sock.reuseAddr && other.reuseAddr)) return true;
+      if (other.listener || !(sock.reuseAddr && other.reuseAddr)) return other;
     }
-    return false;
+    return null;
   }
 
   private async listen(sock: HostSocket, _backlog: number): Promise<ControlReply> {
@@ -400,8 +413,8 @@ export class SocketHost {
     const attempt = this.backend.connect(to, from);
     this.arena.setFlags(sock.slot, SF.CONNECTING);
     const finish = (stream: Stream | null, errno: number) => {
-      if (this.owns(sock)) this.arena.clearFlags(sock.slot, SF.CONNECTING);
       if (!this.owns(sock) || sock.closing) {
+        if (this.owns(sock)) this.arena.clearFlags(sock.slot, SF.CONNECTING);
         stream?.destroy();
         return;
       }
@@ -413,6 +426,9 @@ export class SocketHost {
         this.arena.store(sock.slot, S.ERROR, errno);
         this.arena.setFlags(sock.slot, SF.HANGUP | SF.TX_CLOSED | SF.RX_EOF);
       }
+      // Only now: the guest polls on another thread, and a stream socket
+      // neither connecting nor connected (nor failed) shows POLLHUP.
+      this.arena.clearFlags(sock.slot, SF.CONNECTING);
       wakeGuest(this.arena);
     };
     const settled = attempt.then(
@@ -528,12 +544,8 @@ export class SocketHost {
         }
         // A reset after the peer's FIN finds the connection half closed
         // (CLOSE_WAIT): Linux then fails writes with EPIPE and reads see EOF.
-        const flags = this.arena.flags(sock.slot);
-        const finSeen = (flags & SF.PEER_FIN) !== 0;
-        // The guest's direct send already reported the kernel's one report of it.
-        if (!(flags & SF.TX_FAILED)) this.arena.store(sock.slot, S.ERROR, finSeen && errno === E.CONNRESET ? E.PIPE : errno);
-        this.arena.setFlags(sock.slot, SF.TX_CLOSED | SF.HANGUP);
-        wakeGuest(this.arena);
+        const finSeen = (this.arena.flags(sock.slot) & SF.PEER_FIN) !== 0;
+        this.failConnection(sock, finSeen && errno === E.CONNRESET ? E.PIPE : errno);
       },
       drain: () => {
         sock.waitingDrain = false;
@@ -547,6 +559,17 @@ export class SocketHost {
       if (this.owns(sock)) revokeFd(this.arena, sock.slot);
     });
     if (fd != null) lendFd(this.arena, sock.slot, fd);
+  }
+
+  /**
+   * The connection failed: `errno` becomes the socket's pending error (the
+   * one its next call reports) and poll shows the hang-up.
+   */
+  private failConnection(sock: HostSocket, errno: number): void {
+    // The guest's direct send already took the kernel's one report of it.
+    if (!(this.arena.flags(sock.slot) & SF.TX_FAILED)) this.arena.store(sock.slot, S.ERROR, errno);
+    this.arena.setFlags(sock.slot, SF.TX_CLOSED | SF.HANGUP);
+    wakeGuest(this.arena);
   }
 
   /** The transport holds nothing unsent: the guest may write directly again. */
@@ -567,9 +590,7 @@ export class SocketHost {
       // with a reset and fails the socket with ECONNRESET. (After SHUT_RD
       // alone the data is queued and read.)
       sock.stream?.destroy();
-      if (this.arena.load(sock.slot, S.ERROR) === 0) this.arena.store(sock.slot, S.ERROR, E.CONNRESET);
-      this.arena.setFlags(sock.slot, SF.HANGUP | SF.TX_CLOSED);
-      wakeGuest(this.arena);
+      this.failConnection(sock, E.CONNRESET);
       return;
     }
     if (sock.overflow.length === 0) {

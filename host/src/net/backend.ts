@@ -29,6 +29,13 @@ export interface Stream {
   /** Sends FIN after queued data. */
   end(): void;
   /**
+   * The owner closed the socket: FIN after the queued data, as end(), and
+   * then nothing more is read — data that still arrives is answered with a
+   * reset at once, as a kernel answers data for a closed socket. Optional:
+   * transports without it get end(), and the owner resets on data itself.
+   */
+  close?(): void;
+  /**
    * Settles once the stream is done: after end(), when every queued byte has
    * been handed to the network; or when it failed or was destroyed. Lets the
    * host keep a guest's last writes alive past the guest's exit, as a kernel
@@ -62,6 +69,12 @@ export interface Stream {
    * reset only when they write (Node after EOF).
    */
   watchForReset?(): void;
+  /**
+   * Asks now whether such a reset has arrived, reporting it through the
+   * `error` handler before returning: for a decision that must see the
+   * kernel's state at this moment (bind's port check). Optional, as above.
+   */
+  checkReset?(): void;
 }
 
 export interface Listener {

@@ -15,6 +15,10 @@ function sockAddr(ip: string | undefined, port: number | undefined): SockAddr {
 }
 
 const EMPTY = new Uint8Array(0);
+/** When to look for a reset after a write behind the peer's FIN: loopback answers within microseconds, a remote peer within a round trip. */
+const RESET_LOOKS_MS = [1, 3, 6, 10, 20, 40, 80, 250];
+/** The looks soon enough after a write that a further write need not restart them. */
+const QUICK_LOOKS = 3;
 
 class NodeStream implements Stream {
   readonly local: SockAddr;
@@ -26,6 +30,10 @@ class NodeStream implements Stream {
   /** An error was reported: a kernel reports a connection's error once. */
   private failed = false;
   private probe: ReturnType<typeof setTimeout> | null = null;
+  /** How many of RESET_LOOKS_MS the current probe schedule has used. */
+  private probeStep = 0;
+  /** Keep looking once a second after the quick looks, for as long as the socket is open. */
+  private lingering = false;
 
   constructor(private readonly socket: net.Socket) {
     this.local = sockAddr(socket.localAddress, socket.localPort);
@@ -79,22 +87,35 @@ class NodeStream implements Stream {
    */
   watchForReset(linger = false): void {
     if (!this.eofSeen || this.failed || this.socket.destroyed) return;
+    // A write during the first quick looks is covered by them: restarting
+    // the schedule on every write would only churn timers.
+    if (this.probe !== null && this.probeStep < QUICK_LOOKS && !linger) return;
     this.stopProbing();
-    const delays = [1, 3, 6, 10, 20, 40, 80, 250];
+    this.probeStep = 0;
+    // Once asked to linger, keep lingering: a later write does not end it.
+    this.lingering ||= linger;
     const next = () => {
-      const delay = delays.shift() ?? (linger ? 1000 : undefined);
+      const delay = RESET_LOOKS_MS[this.probeStep++] ?? (this.lingering ? 1000 : undefined);
       if (delay === undefined) {
         this.probe = null;
         return;
       }
       this.probe = setTimeout(() => {
-        const reset = this.resetBehindEof();
-        if (reset !== 0) this.fail(reset);
-        else next();
+        this.probe = null;
+        if (!this.checkReset()) next();
       }, delay);
       this.probe.unref();
     };
     next();
+  }
+
+  /** Reports a reset that arrived behind the peer's FIN; true when there was one. */
+  checkReset(): boolean {
+    if (!this.eofSeen || this.failed || this.socket.destroyed) return false;
+    const reset = this.resetBehindEof();
+    if (reset === 0) return false;
+    this.fail(reset);
+    return true;
   }
 
   private stopProbing(): void {
@@ -156,6 +177,25 @@ class NodeStream implements Stream {
 
   end(): void {
     this.socket.end();
+  }
+
+  close(): void {
+    const socket = this.socket;
+    // Close the descriptor, as the guest closed its socket: the kernel sends
+    // the FIN itself and keeps an orphaned connection that answers later
+    // data with a reset at once (so the peer's next call sees it as
+    // natively), where an open descriptor would queue the data until the
+    // event loop read it. Bytes the kernel holds to send still go out;
+    // bytes still in Node's buffer go first, FIN after them (end()).
+    if (socket.writableLength === 0 && !socket.connecting) {
+      this.stopProbing();
+      socket.destroy();
+      return;
+    }
+    socket.end();
+    socket.once('finish', () => {
+      if (!socket.destroyed) socket.destroy();
+    });
   }
 
   destroy(): void {

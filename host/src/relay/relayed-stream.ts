@@ -82,6 +82,11 @@ export class RelayedStream {
     });
   }
 
+  /** Reports now a reset the real socket holds behind the peer's FIN (see Stream.checkReset). */
+  checkReset(): void {
+    if (!this.over) this.stream.checkReset?.();
+  }
+
   /** DATA from the page. Returns an errno for an ERROR frame, or 0. */
   write(data: Uint8Array): number {
     if (this.over) return 0;

@@ -247,6 +247,10 @@ export class RelaySession implements StreamPort {
     if (!pending) return;
     const denial = this.rules.local(at);
     if (denial) return this.refuse(id, request, denial.errno, denial.message);
+    // A page decides whether its own connections still hold the port after
+    // this reply: report first any reset behind a peer's FIN that the
+    // real sockets hold and have not shown yet (the RESET goes out first).
+    for (const entry of this.entries.values()) if (entry.kind === 'stream') entry.stream.checkReset();
     const attempt = this.backend.listen(this.rules.narrow(at), { backlog: backlog || 511, ipv6Only, reusePort }, (stream) => this.accepted(id, stream));
     this.settle(id, pending, attempt, (listener: Listener) => {
       this.entries.set(id, { kind: 'listener', listener });
