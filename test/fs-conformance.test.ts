@@ -101,3 +101,29 @@ describe('a file the host changes while the program waits on a socket', () => {
     expect(wasm.files).toEqual(native.files);
   }, 30_000);
 });
+
+describe('run.js --dir HOST:GUEST[:ro]', () => {
+  it('what the program writes under GUEST is on the host under HOST when it exits', async () => {
+    const dir = tempDir('guest-name');
+    const r = await run('wasm', 'fs_rw', ['/d'], { hostOptions: ['--dir', `${dir}:/d`] });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'b.txt'), 'utf8')).toBe('');
+    expect(readdirSync(dir).sort()).toEqual(['a.txt', 'b.txt', 'c.txt']);
+    expect(readFileSync(join(dir, 'a.txt')).subarray(0, 8).toString()).toBe('HELLO wo');
+  });
+
+  it(':ro lets the program read and refuses every change with EROFS', async () => {
+    const dir = tempDir('ro');
+    writeFileSync(join(dir, 'file'), 'x');
+    const r = await run('wasm', 'fs_rw', [dir], { hostOptions: ['--dir', `${dir}:${dir}:ro`] });
+    expect(r.stdout).toBe('FAILED open a.txt: EROFS\n');
+    expect(readdirSync(dir)).toEqual(['file']);
+  });
+
+  it('--help describes the real directory, not a copy in memory', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const help = spawnSync(process.execPath, [join(import.meta.dirname, '..', 'host', 'run.js'), '--help'], { encoding: 'utf8' }).stdout;
+    expect(help).toContain('--dir HOST[:GUEST[:ro]]');
+    expect(help).not.toContain('loaded into memory');
+  });
+});
