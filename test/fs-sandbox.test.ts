@@ -78,7 +78,7 @@ class Guest {
 
   constructor(root: string, readOnly = false) {
     this.fds = [undefined, undefined, undefined, ...openPreopens([{ host: root, guest: '/sandbox', readOnly }])];
-    const wasi = new WASI([], [], this.fds);
+    const wasi = new WASI([], [], this.fds as Fd[]);
     wasi.inst = { exports: { memory: this.memory } } as unknown as WASI['inst'];
     const base = wasi.wasiImport as Record<string, (...args: never[]) => number>;
     let all: Record<string, (...args: never[]) => number> = {};
