@@ -108,6 +108,12 @@ const ELSEWHERE: Record<string, string> = {
   wasm_exit_busy: 'exit() with sockets busy; test/host-lifecycle.test.ts',
   wasm_policy_bypass: 'the network policy against bypass attempts; test/policy-bypass.test.ts',
   scenario: 'the differential fuzzer; test/diff/',
+  fs_rw: 'file programs under --dir; test/fs-conformance.test.ts',
+  fs_dir: 'file programs under --dir; test/fs-conformance.test.ts',
+  fs_errnos: 'file programs under --dir; test/fs-conformance.test.ts',
+  fs_poll_files: 'file programs under --dir; test/fs-conformance.test.ts',
+  fs_host_change: 'file programs under --dir; test/fs-conformance.test.ts',
+  fs_big: 'host memory while a guest writes 1 GiB; test/fs-memory.test.ts',
 };
 
 const TIMEOUT_MS = 30_000;

@@ -53,6 +53,21 @@ static inline const char *errname(int e) {
     case ENOSPC: return "ENOSPC";
     case ENOSYS: return "ENOSYS";
     case EDOM: return "EDOM";
+    case ENOENT: return "ENOENT";
+    case EEXIST: return "EEXIST";
+    case ENOTDIR: return "ENOTDIR";
+    case EISDIR: return "EISDIR";
+    case ENOTEMPTY: return "ENOTEMPTY";
+    case ELOOP: return "ELOOP";
+    case EPERM: return "EPERM";
+    case EROFS: return "EROFS";
+    case ESPIPE: return "ESPIPE";
+    case EXDEV: return "EXDEV";
+    case EBUSY: return "EBUSY";
+    case ENAMETOOLONG: return "ENAMETOOLONG";
+#ifdef ENOTCAPABLE
+    case ENOTCAPABLE: return "ENOTCAPABLE";
+#endif
     default: {
         static char other[32];
         snprintf(other, sizeof other, "errno %d", e);

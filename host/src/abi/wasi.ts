@@ -39,3 +39,48 @@ export const IOVEC = { size: 8, buf: 0, len: 4 } as const;
 // poll_fd_readwrite, sock_shutdown, sock_accept).
 export const RIGHTS_SOCKET =
   (1n << 1n) | (1n << 6n) | (1n << 3n) | (1n << 27n) | (1n << 28n) | (1n << 29n);
+
+// --- files (path_open, filestat, readdir) ---------------------------------
+
+export const OFLAGS = { CREAT: 1, DIRECTORY: 2, EXCL: 4, TRUNC: 8 } as const;
+export const LOOKUPFLAGS = { SYMLINK_FOLLOW: 1 } as const;
+export const WHENCE = { SET: 0, CUR: 1, END: 2 } as const;
+export const FSTFLAGS = { ATIM: 1, ATIM_NOW: 2, MTIM: 4, MTIM_NOW: 8 } as const;
+/** fd_advise's advice values run from NORMAL (0) to NOREUSE (5). */
+export const ADVICE_MAX = 5;
+
+/** filestat: 64 bytes. */
+export const FILESTAT = { size: 64, dev: 0, ino: 8, filetype: 16, nlink: 24, fileSize: 32, atim: 40, mtim: 48, ctim: 56 } as const;
+
+/** dirent header: 24 bytes, the name follows. */
+export const DIRENT = { size: 24, next: 0, ino: 8, namlen: 16, type: 20 } as const;
+
+/** prestat: 8 bytes (tag 0 = directory, then the name's length). */
+export const PRESTAT = { size: 8, tag: 0, nameLen: 4 } as const;
+
+/** Rights bits of preview 1, by name. */
+export const RIGHT = {
+  FD_DATASYNC: 1n << 0n, FD_READ: 1n << 1n, FD_SEEK: 1n << 2n, FD_FDSTAT_SET_FLAGS: 1n << 3n,
+  FD_SYNC: 1n << 4n, FD_TELL: 1n << 5n, FD_WRITE: 1n << 6n, FD_ADVISE: 1n << 7n,
+  FD_ALLOCATE: 1n << 8n, PATH_CREATE_DIRECTORY: 1n << 9n, PATH_CREATE_FILE: 1n << 10n,
+  PATH_LINK_SOURCE: 1n << 11n, PATH_LINK_TARGET: 1n << 12n, PATH_OPEN: 1n << 13n,
+  FD_READDIR: 1n << 14n, PATH_READLINK: 1n << 15n, PATH_RENAME_SOURCE: 1n << 16n,
+  PATH_RENAME_TARGET: 1n << 17n, PATH_FILESTAT_GET: 1n << 18n, PATH_FILESTAT_SET_SIZE: 1n << 19n,
+  PATH_FILESTAT_SET_TIMES: 1n << 20n, FD_FILESTAT_GET: 1n << 21n, FD_FILESTAT_SET_SIZE: 1n << 22n,
+  FD_FILESTAT_SET_TIMES: 1n << 23n, PATH_SYMLINK: 1n << 24n, PATH_REMOVE_DIRECTORY: 1n << 25n,
+  PATH_UNLINK_FILE: 1n << 26n, POLL_FD_READWRITE: 1n << 27n, SOCK_SHUTDOWN: 1n << 28n, SOCK_ACCEPT: 1n << 29n,
+} as const;
+
+/** What a regular file's descriptor may carry. */
+export const RIGHTS_FILE =
+  RIGHT.FD_DATASYNC | RIGHT.FD_READ | RIGHT.FD_SEEK | RIGHT.FD_FDSTAT_SET_FLAGS | RIGHT.FD_SYNC | RIGHT.FD_TELL |
+  RIGHT.FD_WRITE | RIGHT.FD_ADVISE | RIGHT.FD_ALLOCATE | RIGHT.FD_FILESTAT_GET | RIGHT.FD_FILESTAT_SET_SIZE |
+  RIGHT.FD_FILESTAT_SET_TIMES | RIGHT.POLL_FD_READWRITE;
+
+/** What a directory's descriptor may carry. */
+export const RIGHTS_DIRECTORY =
+  RIGHT.FD_FDSTAT_SET_FLAGS | RIGHT.FD_SYNC | RIGHT.FD_ADVISE | RIGHT.PATH_CREATE_DIRECTORY | RIGHT.PATH_CREATE_FILE |
+  RIGHT.PATH_LINK_SOURCE | RIGHT.PATH_LINK_TARGET | RIGHT.PATH_OPEN | RIGHT.FD_READDIR | RIGHT.PATH_READLINK |
+  RIGHT.PATH_RENAME_SOURCE | RIGHT.PATH_RENAME_TARGET | RIGHT.PATH_FILESTAT_GET | RIGHT.PATH_FILESTAT_SET_SIZE |
+  RIGHT.PATH_FILESTAT_SET_TIMES | RIGHT.FD_FILESTAT_GET | RIGHT.FD_FILESTAT_SET_TIMES | RIGHT.PATH_SYMLINK |
+  RIGHT.PATH_REMOVE_DIRECTORY | RIGHT.PATH_UNLINK_FILE | RIGHT.POLL_FD_READWRITE;

@@ -6,7 +6,7 @@ import { Arena, DEFAULT_GEOMETRY } from '../bridge/arena.js';
 export interface RunArgs {
   help: boolean;
   allowNet: string | true | undefined;
-  dirs: { host: string; guest: string }[];
+  dirs: { host: string; guest: string; readOnly: boolean }[];
   env: string[];
   trace: boolean;
   maxSockets: number | undefined;
@@ -23,8 +23,11 @@ options:
   --allow-net[=LIST]     widen the network policy; bare: everything. LIST is
                          HOST_OR_CIDR[:PORT|:LO-HI],... and replaces the
                          default (loopback only: 127.0.0.0/8 and ::1)
-  --dir HOST[:GUEST]     make host directory HOST visible as GUEST (default:
-                         the same path); loaded into memory at start
+  --dir HOST[:GUEST[:ro]]
+                         give the program host directory HOST as GUEST
+                         (default: the same path): its real files, read and
+                         written in place, with no way out of it; :ro makes
+                         it read-only (EROFS)
   --env K=V              set an environment variable for the program
   --trace                print one line per socket call on stderr
   --max-sockets N        most sockets the program may have open (default
@@ -55,11 +58,12 @@ export function parseRunArgs(argv: string[]): RunArgs {
     else if (arg.startsWith('--allow-net=')) out.allowNet = arg.slice('--allow-net='.length);
     else if (arg === '--dir' || arg.startsWith('--dir=')) {
       const spec = arg === '--dir' ? value('--dir') : arg.slice('--dir='.length);
-      const colon = spec.indexOf(':');
-      const host = colon < 0 ? spec : spec.slice(0, colon);
-      const guest = colon < 0 ? spec : spec.slice(colon + 1);
-      if (!host || !guest) throw new UsageError(`--dir ${spec}: expected HOST[:GUEST]`);
-      out.dirs.push({ host, guest });
+      const parts = spec.split(':');
+      const mode = parts.length === 3 ? parts.pop() : 'rw';
+      const host = parts[0];
+      const guest = parts.length > 1 ? parts[1] || host : host;
+      if (!host || parts.length > 2 || (mode !== 'ro' && mode !== 'rw')) throw new UsageError(`--dir ${spec}: expected HOST[:GUEST[:ro]]`);
+      out.dirs.push({ host, guest, readOnly: mode === 'ro' });
     } else if (arg === '--env' || arg.startsWith('--env=')) {
       const kv = arg === '--env' ? value('--env') : arg.slice('--env='.length);
       if (!/^[^=]+=/.test(kv)) throw new UsageError(`--env ${kv}: expected K=V`);

@@ -1,16 +1,25 @@
-// Assembles the one import module a guest gets, wasi_snapshot_preview1:
-// browser_wasi_shim's base WASI (args, environ, clocks, random, files) with
-// ours layered on top (sockets, socket-aware fd_read/fd_write/fd_close, and
-// poll_oneoff). The same list answers "does wasock provide this import?".
+// Assembles the one import module a guest gets, wasi_snapshot_preview1, in
+// layers, each falling back to the one below for descriptors it does not own:
+//   1. browser_wasi_shim's base WASI (args, environ, clocks, random, its
+//      in-memory files);
+//   2. the descriptor calls every fd answers, with memory checks and one
+//      numbering for files and sockets (file-imports.ts);
+//   3. the embedder's host file system, if any (Node: --dir, fs/imports.ts);
+//   4. sockets, socket-aware fd_read/fd_write/fd_close, and poll_oneoff.
+// The same list answers "does wasock provide this import?".
 
 import { WASI } from '@bjorn3/browser_wasi_shim';
 import { pollOneoff } from './poll.js';
 import { E } from '../abi/errno.js';
 import { socketImports, streamImports, type SocketContext } from './socket-imports.js';
+import { fileImports, type FileContext } from './file-imports.js';
 
 export const IMPORT_MODULE = 'wasi_snapshot_preview1';
 
 type AnyImport = (...args: never[]) => unknown;
+
+/** An embedder's file system layer (3 above): imports for the descriptors it owns, `below` for the rest. */
+export type HostFsLayer = (ctx: FileContext, below: Record<string, (...args: never[]) => number>) => Record<string, (...args: never[]) => number>;
 
 /**
  * browser_wasi_shim reads guest memory with DataView and lets a bad pointer's
@@ -27,19 +36,22 @@ function faultsAsErrno(fn: AnyImport): AnyImport {
   };
 }
 
-export function guestImports(wasi: WASI, ctx: SocketContext): Record<string, AnyImport> {
-  const base = Object.fromEntries(Object.entries(wasi.wasiImport as Record<string, AnyImport>).map(([name, fn]) => [name, faultsAsErrno(fn)]));
-  const fallback = {
-    fd_read: base.fd_read as (...args: never[]) => number,
-    fd_write: base.fd_write as (...args: never[]) => number,
-    fd_close: base.fd_close as (...args: never[]) => number,
-  };
+export function guestImports(wasi: WASI, ctx: SocketContext, hostFs?: HostFsLayer): Record<string, AnyImport> {
+  type NumImport = (...args: never[]) => number;
+  const base = Object.fromEntries(Object.entries(wasi.wasiImport as Record<string, AnyImport>).map(([name, fn]) => [name, faultsAsErrno(fn)])) as Record<string, NumImport>;
+  const files: FileContext = { mem: ctx.mem, fds: ctx.fds };
+  // fd_renumber closes its target with the top layer's fd_close (a socket's close included).
+  let all: Record<string, AnyImport> = {};
+  const withFds = { ...base, ...fileImports(files, base, (fd) => (all.fd_close as (fd: number) => number)(fd)) };
+  const withHost = hostFs ? { ...withFds, ...hostFs(files, withFds) } : withFds;
+  const fallback = { fd_read: withHost.fd_read, fd_write: withHost.fd_write, fd_close: withHost.fd_close };
   const ours: Record<string, AnyImport> = {
     ...socketImports(ctx),
     ...streamImports(ctx, fallback),
     poll_oneoff: pollOneoff(ctx.arena, ctx.mem, ctx.fds),
   };
-  return { ...base, ...ours };
+  all = { ...withHost, ...ours };
+  return all;
 }
 
 /** Names of every import wasock provides in IMPORT_MODULE. */

@@ -12,6 +12,8 @@ export class GuestError extends Error {
   }
 }
 
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Linux's IOV_MAX: more iovecs than this is EINVAL, as natively. */
 export const IOV_MAX = 1024;
 
@@ -61,6 +63,20 @@ export class GuestMemory {
     while (end < limit && all[end] !== 0) end++;
     if (end === limit) throw new GuestError(end === size ? E.FAULT : E.NAMETOOLONG);
     return new TextDecoder().decode(all.slice(start, end));
+  }
+
+  /**
+   * A path argument (pointer and length, no terminator): UTF-8, as
+   * preview 1 requires (EILSEQ otherwise); a NUL inside is EINVAL.
+   */
+  path(ptr: number, len: number): string {
+    const bytes = this.bytes(ptr, len);
+    if (bytes.includes(0)) throw new GuestError(E.INVAL);
+    try {
+      return strictUtf8.decode(bytes);
+    } catch {
+      throw new GuestError(E.ILSEQ);
+    }
   }
 
   u8(ptr: number, value: number): void {

@@ -7,7 +7,7 @@ import { Arena } from '../bridge/arena.js';
 import { ControlClient } from '../bridge/control.js';
 import { NetPolicy } from '../net/policy.js';
 import { GuestMemory } from './guest-memory.js';
-import { guestImports, IMPORT_MODULE } from './guest-imports.js';
+import { guestImports, IMPORT_MODULE, type HostFsLayer } from './guest-imports.js';
 import { OutputFd, StdinFd } from './stdio.js';
 import type { SocketContext } from './socket-imports.js';
 import type { TraceSink } from './trace.js';
@@ -30,8 +30,10 @@ export interface GuestEmbedder {
   trace: TraceSink | null;
   /** One line for a denied network operation. */
   deny(line: string): void;
-  /** Preopened directories, fds 3.. (Node: from --dir). */
+  /** Preopened directories, fds 3.. (Node: from --dir; the browser: in-memory directories). */
   preopens: Fd[];
+  /** The import layer for the embedder's host file system (Node: fs/imports.ts), if it has one. */
+  hostFs?: HostFsLayer;
   /** OS writes for the direct send path, where the transport lends descriptors (Node). */
   directWrite?: DirectWrite;
 }
@@ -67,7 +69,7 @@ export function createGuest(init: GuestInit, embedder: GuestEmbedder): Guest {
     started: performance.now(),
     directWrite: embedder.directWrite ?? null,
   };
-  const instance = new WebAssembly.Instance(init.module, { [IMPORT_MODULE]: guestImports(wasi, ctx) as WebAssembly.ModuleImports });
+  const instance = new WebAssembly.Instance(init.module, { [IMPORT_MODULE]: guestImports(wasi, ctx, embedder.hostFs) as WebAssembly.ModuleImports });
   memory = instance.exports.memory as WebAssembly.Memory;
   // browser_wasi_shim reads memory through wasi.inst.
   wasi.inst = instance as unknown as WASI['inst'];

@@ -15,6 +15,7 @@ import type { NetPolicy } from '../net/policy.js';
 import { GuestError, totalLength, type GuestMemory } from './guest-memory.js';
 import { SocketFd, type IoResult } from './socket-fd.js';
 import { StdinFd } from './stdio.js';
+import { allocateFd as allocateFdIn } from './fd-table.js';
 import type { TraceSink } from './trace.js';
 
 export interface SocketContext {
@@ -48,12 +49,7 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
     return obj;
   };
 
-  const allocateFd = (obj: Fd): number => {
-    let fd = 0;
-    while (ctx.fds[fd] !== undefined) fd++;
-    ctx.fds[fd] = obj;
-    return fd;
-  };
+  const allocateFd = (obj: Fd): number => allocateFdIn(ctx.fds, obj);
 
   const addrArg = (ptr: number): SockAddr => {
     mem.check(ptr, ADDR.size);

@@ -7,7 +7,8 @@ import { writeSync, writevSync } from 'node:fs';
 import { runGuest, type GuestInit } from '../wasi/guest.js';
 import { formatTrace } from '../wasi/trace.js';
 import { errnoFromNodeError } from '../abi/errno.js';
-import { loadPreopens, type DirMapping } from './preopens.js';
+import { openPreopens, type DirMapping } from './preopens.js';
+import { hostFsImports } from '../fs/imports.js';
 
 function writeAll(fd: number, bytes: Uint8Array): void {
   let offset = 0;
@@ -51,7 +52,8 @@ parentPort!.once('message', (message: { init: GuestInit; dirs: DirMapping[]; cap
       write: (fd, bytes) => out(fd, bytes),
       trace: init.trace ? (event) => out(2, encoder.encode(`[wasock] ${formatTrace(event)}\n`)) : null,
       deny: (line) => out(2, encoder.encode(`${line}\n`)),
-      preopens: loadPreopens(dirs),
+      preopens: openPreopens(dirs),
+      hostFs: hostFsImports,
       directWrite,
     });
   } catch (err) {
