@@ -143,6 +143,13 @@ export const REGRESSIONS: Regression[] = [
     ),
   },
   {
+    name: 'a reset 40 ms after the peer\'s FIN fails the next send with EPIPE over the relay too (the relay looks for it every 10 ms)',
+    script: pair(
+      'socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;sockname 0;sync 2;accept 0 1;peername 1;shutdown 1 rdwr;sync 4;sleep 40;poll 0 1:inout;setopt 1 linger 0;close 1;sync 6',
+      'sync 1;socket 0 tcp4;setopt 0 nodelay 1;connect 0 lo p0;sync 3;sleep 40;poll 0 0:inout;sync 5;sleep 40;send 0 1927 dontwait;sleep 40;send 0 1927 dontwait;soerror 0;sync 6',
+    ),
+  },
+  {
     name: 'recvfrom on a stream socket reports no address',
     script: single('socket 0 tcp4;bind 0 lo p0;listen 0 5;socket 1 tcp4;connect 1 lo p0;accept 0 2;write 1 5;settle 2 5 1000;recvfrom 2 5 -'),
   },

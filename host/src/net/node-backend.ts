@@ -15,10 +15,17 @@ function sockAddr(ip: string | undefined, port: number | undefined): SockAddr {
 }
 
 const EMPTY = new Uint8Array(0);
-/** When to look for a reset after a write behind the peer's FIN: loopback answers within microseconds, a remote peer within a round trip. */
-const RESET_LOOKS_MS = [1, 3, 6, 10, 20, 40, 80, 250];
-/** The looks soon enough after a write that a further write need not restart them. */
-const QUICK_LOOKS = 3;
+/**
+ * When to look for a reset behind the peer's FIN (see watchForReset): the
+ * first looks soon after the FIN or a write (loopback answers within
+ * microseconds, a remote peer within a round trip), then every STEADY_MS
+ * for a second — a peer typically closes or resets shortly after its FIN —
+ * then, while lingering, once a second. A look is one getpeername().
+ */
+const FIRST_LOOKS_MS = [1, 2, 4];
+const STEADY_MS = 10;
+const STEADY_FOR_MS = 1000;
+const LINGER_MS = 1000;
 
 class NodeStream implements Stream {
   readonly local: SockAddr;
@@ -30,8 +37,10 @@ class NodeStream implements Stream {
   /** An error was reported: a kernel reports a connection's error once. */
   private failed = false;
   private probe: ReturnType<typeof setTimeout> | null = null;
-  /** How many of RESET_LOOKS_MS the current probe schedule has used. */
+  /** How many of FIRST_LOOKS_MS the current probe schedule has used. */
   private probeStep = 0;
+  /** Until when to look every STEADY_MS. */
+  private steadyUntil = 0;
   /** Keep looking once a second after the quick looks, for as long as the socket is open. */
   private lingering = false;
 
@@ -81,21 +90,23 @@ class NodeStream implements Stream {
    * peer closes with data unread. Linux reports it at once (poll shows the
    * hang-up, getpeername and shutdown fail, the next send gets EPIPE);
    * libuv, no longer reading, would learn of it only at our next write. So
-   * look a few times shortly after such a write (loopback answers within
-   * microseconds, a remote peer within a round trip) and, with `linger`,
-   * once a second after that for as long as the socket stays open.
+   * look a few times shortly after the FIN or such a write, then every
+   * STEADY_MS for a second and, with `linger`, once a second after that for
+   * as long as the socket stays open.
    */
   watchForReset(linger = false): void {
     if (!this.eofSeen || this.failed || this.socket.destroyed) return;
-    // A write during the first quick looks is covered by them: restarting
-    // the schedule on every write would only churn timers.
-    if (this.probe !== null && this.probeStep < QUICK_LOOKS && !linger) return;
-    this.stopProbing();
-    this.probeStep = 0;
     // Once asked to linger, keep lingering: a later write does not end it.
     this.lingering ||= linger;
+    const now = Date.now();
+    // While the first looks run, a write is covered by them: restarting the
+    // schedule on every write would only churn timers.
+    if (this.probe !== null && this.probeStep < FIRST_LOOKS_MS.length) return;
+    this.stopProbing();
+    this.probeStep = 0;
+    this.steadyUntil = now + STEADY_FOR_MS;
     const next = () => {
-      const delay = RESET_LOOKS_MS[this.probeStep++] ?? (this.lingering ? 1000 : undefined);
+      const delay = FIRST_LOOKS_MS[this.probeStep++] ?? (Date.now() < this.steadyUntil ? STEADY_MS : this.lingering ? LINGER_MS : undefined);
       if (delay === undefined) {
         this.probe = null;
         return;
