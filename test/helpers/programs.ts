@@ -1,6 +1,7 @@
 // Running the example and conformance programs from tests: natively
 // (build/native/NAME) or as wasm (node host/run.js build/wasm/NAME.wasm),
 // with free loopback ports and bounded waits, so suites can run in parallel.
+// WASOCK_HOST_MODE=jspi|worker picks the host mode (helpers/host-mode.ts).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,6 +9,7 @@ import net from 'node:net';
 import dgram from 'node:dgram';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { wasmNode } from './host-mode.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const RUN_JS = join(ROOT, 'host', 'run.js');
@@ -48,7 +50,7 @@ export interface StartOptions {
 export function start(build: Build, name: string, args: string[], options: StartOptions = {}): Running {
   const [cmd, argv] = build === 'native'
     ? [programPath('native', name), args]
-    : [process.execPath, [RUN_JS, ...(options.hostOptions ?? []), programPath('wasm', name), ...args]];
+    : [wasmNode(), [RUN_JS, ...(options.hostOptions ?? []), programPath('wasm', name), ...args]];
   const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

@@ -10,6 +10,8 @@
 // I/O thread grows it when it hands out a slot), so a guest with three
 // sockets costs three sockets' rings, not four thousand.
 
+import type { SameThreadLink } from './same-thread.js';
+
 /** Header word indexes (Int32Array over the whole buffer). */
 export const H = {
   /** Bumped by the I/O thread whenever any readiness may have changed. */
@@ -117,6 +119,11 @@ export const DEFAULT_GEOMETRY: ArenaGeometry = { maxSockets: 4096, ringBytes: 25
 
 /** Views over one arena buffer; both threads construct one from the same buffer. */
 export class Arena {
+  /**
+   * Set when the guest runs on this thread (JSPI host mode): wake-ups, dirty
+   * slots and waits go through it instead of futexes (bridge/same-thread.ts).
+   */
+  sameThread: SameThreadLink | null = null;
   readonly buffer: SharedArrayBuffer;
   readonly words: Int32Array;
   readonly bytes: Uint8Array;

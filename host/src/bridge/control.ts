@@ -23,8 +23,18 @@ export interface ControlReply {
   [field: string]: unknown;
 }
 
-/** Guest side. */
-export class ControlClient {
+/**
+ * How a guest's control call reaches the socket state machine: a request in
+ * shared memory and a futex wait for the reply (worker mode, FutexControl
+ * below), or a direct call on the same thread (JSPI mode, jspi/direct-control.ts).
+ */
+export interface Control {
+  call(op: string, args?: Record<string, unknown>): ControlReply;
+}
+
+
+/** Guest side, worker mode. */
+export class FutexControl implements Control {
   private seq = 0;
 
   constructor(private readonly arena: Arena) {}
@@ -81,3 +91,7 @@ export function writeReply(arena: Arena, id: number, reply: ControlReply): void 
   Atomics.notify(arena.words, H.REPLY_SEQ);
 }
 
+
+/** The guest side's name for either mode's control (socket-imports.ts, socket-fd.ts); as a value, worker mode's. */
+export type ControlClient = Control;
+export const ControlClient = FutexControl;

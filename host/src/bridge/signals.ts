@@ -6,12 +6,19 @@
 //   looked; the I/O thread waits on the doorbell with Atomics.waitAsync.
 // - I/O → guest: the I/O thread bumps WAKE_SEQ after any change a blocked
 //   call may be waiting for, and notifies only while the guest sleeps.
+//
+// When both run on one thread (JSPI mode) the arena's SameThreadLink takes
+// both directions instead (bridge/same-thread.ts).
 
 import { type Arena, H } from './arena.js';
 import { type ControlRequest, takeRequest } from './control.js';
 
 /** Guest side: tell the I/O thread that `slot` has work (data sent, space freed, close). */
 export function markDirty(arena: Arena, slot: number): void {
+  if (arena.sameThread) {
+    arena.sameThread.dirty(slot);
+    return;
+  }
   Atomics.or(arena.words, arena.dirtyWord0 + (slot >> 5), 1 << (slot & 31));
   ringDoorbell(arena);
 }
@@ -26,6 +33,10 @@ export function ringDoorbell(arena: Arena): void {
 /** I/O side: something a blocked guest call may wait for has changed. */
 export function wakeGuest(arena: Arena): void {
   Atomics.add(arena.words, H.WAKE_SEQ, 1);
+  if (arena.sameThread) {
+    arena.sameThread.wake();
+    return;
+  }
   // One notify per sleep: clearing the flag here means the changes that
   // follow before the guest runs again cost no further futex wake.
   if (Atomics.load(arena.words, H.GUEST_SLEEPING) !== 0 && Atomics.compareExchange(arena.words, H.GUEST_SLEEPING, 1, 0) === 1) {

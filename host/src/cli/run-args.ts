@@ -10,6 +10,8 @@ export interface RunArgs {
   env: string[];
   trace: boolean;
   maxSockets: number | undefined;
+  /** --host-mode; undefined: JSPI where the engine has it. */
+  hostMode: 'worker' | 'jspi' | undefined;
   wasm: string | undefined;
   guestArgs: string[];
 }
@@ -32,13 +34,18 @@ options:
   --trace                print one line per socket call on stderr
   --max-sockets N        most sockets the program may have open (default
                          ${DEFAULT_GEOMETRY.maxSockets}, at most ${Arena.maxSocketsFor(DEFAULT_GEOMETRY.ringBytes)})
+  --host-mode=MODE       jspi: the program runs on the thread that owns its
+                         sockets (WebAssembly.Suspending; the default where
+                         the engine has it: Node >= 25); worker: in a worker
+                         thread that waits on shared memory (the default
+                         elsewhere). Also set by WASOCK_HOST_MODE
   --help                 show this help
 `;
 
 export class UsageError extends Error {}
 
 export function parseRunArgs(argv: string[]): RunArgs {
-  const out: RunArgs = { help: false, allowNet: undefined, dirs: [], env: [], trace: false, maxSockets: undefined, wasm: undefined, guestArgs: [] };
+  const out: RunArgs = { help: false, allowNet: undefined, dirs: [], env: [], trace: false, maxSockets: undefined, hostMode: undefined, wasm: undefined, guestArgs: [] };
   let i = 0;
   const value = (name: string): string => {
     const v = argv[++i];
@@ -75,6 +82,10 @@ export function parseRunArgs(argv: string[]): RunArgs {
       const most = Arena.maxSocketsFor(DEFAULT_GEOMETRY.ringBytes);
       if (!Number.isInteger(n) || n < 1 || n > most) throw new UsageError(`--max-sockets ${v}: expected a number from 1 to ${most}`);
       out.maxSockets = n;
+    } else if (arg === '--host-mode' || arg.startsWith('--host-mode=')) {
+      const v = arg === '--host-mode' ? value('--host-mode') : arg.slice('--host-mode='.length);
+      if (v !== 'jspi' && v !== 'worker') throw new UsageError(`--host-mode ${v}: expected jspi or worker`);
+      out.hostMode = v;
     } else {
       throw new UsageError(`unknown option ${arg}`);
     }

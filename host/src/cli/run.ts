@@ -7,6 +7,7 @@ import { parseAllowNet } from '../net/policy.js';
 import { loadGuestModule, LoadError } from './load-module.js';
 import { parseRunArgs, UsageError, USAGE } from './run-args.js';
 import { startNodeGuest } from '../io/node-guest.js';
+import { hasJspi } from '../jspi/suspending-imports.js';
 
 /** Exit status for a trap, like a native program killed by SIGABRT. */
 const TRAP_EXIT = 134;
@@ -38,6 +39,15 @@ async function main(): Promise<void> {
   for (const d of args.dirs) {
     if (!existsSync(d.host) || !statSync(d.host).isDirectory()) fail(`--dir ${d.host}: not a directory`);
   }
+  // WASOCK_HOST_MODE: the flag's default, for test suites and benchmarks.
+  const envMode = process.env.WASOCK_HOST_MODE;
+  if (args.hostMode === undefined && envMode) {
+    if (envMode !== 'jspi' && envMode !== 'worker') fail(`WASOCK_HOST_MODE=${envMode}: expected jspi or worker`);
+    args.hostMode = envMode;
+  }
+  if (args.hostMode === 'jspi' && !hasJspi()) {
+    fail(`--host-mode=jspi needs WebAssembly.Suspending (Node >= 25, or Node 24 with --experimental-wasm-jspi); this is Node ${process.versions.node}`);
+  }
   let module;
   try {
     module = await loadGuestModule(args.wasm);
@@ -53,6 +63,7 @@ async function main(): Promise<void> {
     trace: args.trace,
     dirs: args.dirs,
     maxSockets: args.maxSockets,
+    hostMode: args.hostMode,
     stdin: process.stdin,
     tty: { stdin: !!process.stdin.isTTY, stdout: !!process.stdout.isTTY, stderr: !!process.stderr.isTTY },
     workerUrl: new URL('./guest-worker.js', import.meta.url),

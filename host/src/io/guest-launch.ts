@@ -14,7 +14,8 @@ import type { StdinFeed } from './stdin-feed.js';
 
 /** A worker thread as the launcher needs it (Node's Worker or a Web Worker). */
 export interface GuestThread {
-  post(message: unknown): void;
+  /** The start message; `local` is for a guest on this very thread (JSPI mode, jspi/same-thread-guest.ts). */
+  post(message: unknown, local?: { host: SocketHost; arena: Arena }): void;
   /** Registers the handlers; called once, before the start message is posted. */
   listen(handlers: { message(message: unknown): void; error(message: string): void; exit(): void }): void;
   terminate(): void | Promise<void>;
@@ -119,7 +120,7 @@ export function launchGuest(options: LaunchOptions): LaunchedGuest {
       finish({ kind: 'trap', message: 'the guest thread ended unexpectedly' });
     },
   });
-  thread.post({ ...options.extra, init });
+  thread.post({ ...options.extra, init }, { host, arena });
 
   return {
     arena,

@@ -1,6 +1,8 @@
-// Starts a guest in a Node worker thread with this thread as its I/O thread:
-// adapts node:worker_threads and the host's stdin to the shared launcher
-// (io/guest-launch.ts), with real sockets by default.
+// Starts a guest with this thread as its I/O thread: in a Node worker thread
+// (worker mode) or on this thread itself (JSPI mode, jspi/), chosen by
+// `hostMode` (JSPI wherever the engine has it); adapts the thread and the
+// host's stdin to the shared launcher (io/guest-launch.ts), with real
+// sockets by default.
 
 import { Worker } from 'node:worker_threads';
 import type { Readable } from 'node:stream';
@@ -12,6 +14,17 @@ import { launchGuest, type GuestThread } from './guest-launch.js';
 import { ReadableStdin } from './stdin-readable.js';
 import type { GuestOutcome } from '../wasi/guest.js';
 import type { DirMapping } from '../worker/preopens.js';
+import { nodeEmbedder } from '../worker/node-embedder.js';
+import { sameThreadGuest } from '../jspi/same-thread-guest.js';
+import { hasJspi } from '../jspi/suspending-imports.js';
+
+/** worker: the guest in a worker thread (futexes); jspi: on this thread (WebAssembly.Suspending). */
+export type HostMode = 'worker' | 'jspi';
+
+/** JSPI where the engine has it, worker mode otherwise. */
+export function defaultHostMode(): HostMode {
+  return hasJspi() ? 'jspi' : 'worker';
+}
 
 export interface NodeGuestOptions {
   module: WebAssembly.Module;
@@ -26,6 +39,8 @@ export interface NodeGuestOptions {
   tty: { stdin: boolean; stdout: boolean; stderr: boolean };
   /** URL of the bundled worker entry (build/host/guest-worker.js). */
   workerUrl: URL;
+  /** Default: defaultHostMode(). 'jspi' on an engine without JSPI is an error. */
+  hostMode?: HostMode;
   /** Takes the guest's stdout and stderr (trace and denial lines included) instead of this process's fds 1 and 2. */
   output?: (fd: 1 | 2, bytes: Uint8Array) => void;
 }
@@ -51,6 +66,8 @@ function nodeThread(worker: Worker): GuestThread {
 }
 
 export function startNodeGuest(options: NodeGuestOptions): RunningGuest {
+  const hostMode = options.hostMode ?? defaultHostMode();
+  if (hostMode === 'jspi' && !hasJspi()) throw new Error(`--host-mode=jspi needs WebAssembly.Suspending (Node >= 25, or Node 24 with --experimental-wasm-jspi); this is Node ${process.versions.node}`);
   const guest = launchGuest({
     module: options.module,
     args: options.args,
@@ -60,7 +77,9 @@ export function startNodeGuest(options: NodeGuestOptions): RunningGuest {
     tty: options.tty,
     geometry: { ...DEFAULT_GEOMETRY, maxSockets: options.maxSockets ?? DEFAULT_GEOMETRY.maxSockets },
     backend: options.backend ?? new NodeBackend(),
-    thread: nodeThread(new Worker(options.workerUrl)),
+    thread: hostMode === 'jspi'
+      ? sameThreadGuest((message) => nodeEmbedder({ trace: options.trace, dirs: message.dirs as DirMapping[], out: options.output }))
+      : nodeThread(new Worker(options.workerUrl)),
     stdin: (arena) => new ReadableStdin(arena, options.stdin as unknown as Readable),
     extra: { dirs: options.dirs, captureOutput: options.output !== undefined },
     onMessage: (message) => {

@@ -25,6 +25,10 @@ function afterNextPoll(fn: () => void): void {
   setTimeout(() => setTimeout(fn, 0), 0);
 }
 
+function failedReply(err: unknown): ControlReply {
+  return { errno: err instanceof NetError ? err.errno : E.IO, message: String((err as Error)?.message ?? err) };
+}
+
 function isUnspecified(ip: string): boolean {
   return ip === '0.0.0.0' || ip === '::';
 }
@@ -107,18 +111,31 @@ export class SocketHost {
 
   /** Handles one control request and publishes its reply. */
   async handle(request: ControlRequest): Promise<void> {
-    let reply: ControlReply;
+    writeReply(this.arena, request.id, await this.call(request.op, request.args));
+  }
+
+  /**
+   * Performs one control call: its reply at once when the operation is
+   * synchronous, a promise of it otherwise. Worker mode reaches this
+   * through handle(); JSPI mode calls it directly (jspi/direct-control.ts).
+   */
+  call(op: string, args: Record<string, unknown>): ControlReply | Promise<ControlReply> {
     // What the guest did on the data path before this call happens first
     // (its doorbell may still be in flight): a sendto() that implicitly
     // binds must have bound by the time getsockname() asks.
-    const slot = request.args.slot;
+    const slot = args.slot;
     if (typeof slot === 'number' && this.sockets.has(slot)) this.onDirty(slot);
     try {
-      reply = await this.dispatch(request.op, request.args);
+      const reply = this.dispatch(op, args);
+      return reply instanceof Promise ? reply.catch(failedReply) : reply;
     } catch (err) {
-      reply = { errno: err instanceof NetError ? err.errno : E.IO, message: String((err as Error)?.message ?? err) };
+      return failedReply(err);
     }
-    writeReply(this.arena, request.id, reply);
+  }
+
+  /** The guest touched `slot` (JSPI mode: markDirty calls this directly, no doorbell). */
+  touched(slot: number): void {
+    this.onDirty(slot);
   }
 
   /**

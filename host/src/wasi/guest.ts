@@ -4,7 +4,7 @@
 
 import { WASI, WASIProcExit, type Fd } from '@bjorn3/browser_wasi_shim';
 import { Arena } from '../bridge/arena.js';
-import { ControlClient } from '../bridge/control.js';
+import { FutexControl, type Control } from '../bridge/control.js';
 import { NetPolicy } from '../net/policy.js';
 import { GuestMemory } from './guest-memory.js';
 import { guestImports, IMPORT_MODULE, type HostFsLayer } from './guest-imports.js';
@@ -46,10 +46,21 @@ export interface Guest {
   ctx: SocketContext;
 }
 
+/**
+ * A guest on its socket state machine's own thread (JSPI mode, jspi/): the
+ * state machine's arena itself, the control calls that reach it directly,
+ * and the wrapping that lets the imports that may wait suspend.
+ */
+export interface SameThreadGuest {
+  arena: Arena;
+  control: Control;
+  adaptImports(imports: Record<string, (...args: never[]) => unknown>): WebAssembly.ModuleImports;
+}
+
 /** Instantiates the guest with wasock's imports, without starting it. */
-export function createGuest(init: GuestInit, embedder: GuestEmbedder): Guest {
-  const arena = new Arena(init.arena);
-  const control = new ControlClient(arena);
+export function createGuest(init: GuestInit, embedder: GuestEmbedder, sameThread?: SameThreadGuest): Guest {
+  const arena = sameThread?.arena ?? new Arena(init.arena);
+  const control = sameThread?.control ?? new FutexControl(arena);
   const fds: Fd[] = [
     new StdinFd(arena, init.tty.stdin),
     new OutputFd((b) => embedder.write(1, b), init.tty.stdout),
@@ -69,7 +80,8 @@ export function createGuest(init: GuestInit, embedder: GuestEmbedder): Guest {
     started: performance.now(),
     directWrite: embedder.directWrite ?? null,
   };
-  const instance = new WebAssembly.Instance(init.module, { [IMPORT_MODULE]: guestImports(wasi, ctx, embedder.hostFs) as WebAssembly.ModuleImports });
+  const imports = guestImports(wasi, ctx, embedder.hostFs);
+  const instance = new WebAssembly.Instance(init.module, { [IMPORT_MODULE]: sameThread ? sameThread.adaptImports(imports) : (imports as WebAssembly.ModuleImports) });
   memory = instance.exports.memory as WebAssembly.Memory;
   // browser_wasi_shim reads memory through wasi.inst.
   wasi.inst = instance as unknown as WASI['inst'];

@@ -178,7 +178,7 @@ export class SocketFd extends Fd {
     if (this.flags() & SF.LISTENING) return { errno: E.NOTCONN, n: 0 };
     if (total === 0) return { errno: 0, n: 0 };
     let copied = 0;
-    const result = blockUntil(this.arena, nonblocking ? 0 : timeoutMs(this.options.recvTimeoutUs), (): IoResult | undefined => {
+    return blockUntil(this.arena, nonblocking ? 0 : timeoutMs(this.options.recvTimeoutUs), (): IoResult | undefined => {
       const available = this.rx.used();
       if (available > 0) {
         const n = peek ? this.peekInto(dsts, available) : this.readInto(dsts, copied, available);
@@ -210,16 +210,15 @@ export class SocketFd extends Fd {
       if (flags & (SF.RX_EOF | SF.HANGUP)) return { errno: 0, n: copied };
       if (!(flags & (SF.CONNECTED | SF.CONNECTING))) return { errno: E.NOTCONN, n: 0 };
       return undefined;
-    });
-    if (result === TIMED_OUT) return copied > 0 ? { errno: 0, n: copied } : { errno: E.AGAIN, n: 0 };
-    return result;
+    }, (): IoResult => (copied > 0 ? { errno: 0, n: copied } : { errno: E.AGAIN, n: 0 }));
   }
 
   sendStream(srcs: Uint8Array[], nonblocking: boolean): IoResult {
     const total = totalLength(srcs);
-    const early = this.sendError();
-    if (early !== 0) return { errno: early, n: 0 };
-    if (total === 0) return { errno: 0, n: 0 };
+    // Nothing changes before blockUntil (the first check below reports an
+    // error a send fails with at once): JSPI mode may run this again from
+    // the top once the wait is over (jspi/replay.ts).
+    if (total === 0) return { errno: this.sendError(), n: 0 };
     // The cursor: bytes sent so far, and where the rest starts (chunk
     // `index`, `offset` bytes in; exhausted and empty chunks are skipped).
     let written = 0;
@@ -234,7 +233,7 @@ export class SocketFd extends Fd {
       }
     };
     consume(0);
-    const result = blockUntil(this.arena, nonblocking ? 0 : timeoutMs(this.options.sendTimeoutUs), (): IoResult | undefined => {
+    return blockUntil(this.arena, nonblocking ? 0 : timeoutMs(this.options.sendTimeoutUs), (): IoResult | undefined => {
       // A short send reports its count and leaves the error (still pending,
       // not taken) for the next call, as natively.
       if (written > 0 && (this.pendingError() !== 0 || this.flags() & SF.TX_CLOSED)) return { errno: 0, n: written };
@@ -265,9 +264,7 @@ export class SocketFd extends Fd {
       if (progressed) markDirty(this.arena, this.slot);
       if (written === total) return { errno: 0, n: written };
       return undefined;
-    });
-    if (result === TIMED_OUT) return written > 0 ? { errno: 0, n: written } : { errno: E.AGAIN, n: 0 };
-    return result;
+    }, (): IoResult => (written > 0 ? { errno: 0, n: written } : { errno: E.AGAIN, n: 0 }));
   }
 
   /**

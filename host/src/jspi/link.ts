@@ -1,0 +1,82 @@
+// The JSPI mode's SameThreadLink (bridge/same-thread.ts): the guest and its
+// socket state machine on one thread. A slot the guest touches is handled at
+// once (no doorbell); a wait suspends the guest's import and resumes it in
+// the same event-loop turn as the change that satisfies it (no futex).
+
+import { TIMED_OUT, type SameThreadLink } from '../bridge/same-thread.js';
+import type { SocketHost } from '../io/socket-host.js';
+import type { Replay } from './replay.js';
+
+/** setTimeout's longest delay; a longer wait sleeps in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class JspiLink implements SameThreadLink {
+  /** Bumped by every wake(): a check that ran while it moved looks again before sleeping. */
+  private wakes = 0;
+  private waiter: (() => void) | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  constructor(private readonly host: SocketHost, private readonly replay: Replay) {}
+
+  dirty(slot: number): void {
+    this.host.touched(slot);
+  }
+
+  wake(): void {
+    this.wakes++;
+    const waiter = this.waiter;
+    if (waiter === null || this.stopped) return;
+    this.waiter = null;
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    waiter();
+  }
+
+  block<T>(timeoutMs: number, check: () => T | undefined, timedOut?: () => T): T | typeof TIMED_OUT {
+    const replay = this.replay;
+    if (replay.replaying()) return replay.take<T | typeof TIMED_OUT>();
+    const seen = this.wakes;
+    const result = check();
+    if (result !== undefined) return replay.record(result);
+    if (timeoutMs <= 0) return replay.record(timedOut ? timedOut() : TIMED_OUT);
+    const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+    throw replay.suspend(this.waitFor(check, deadline, seen, timedOut));
+  }
+
+  /** The guest is gone: nothing resumes it any more. */
+  stop(): void {
+    this.stopped = true;
+    this.waiter = null;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** blockUntil's loop, in the event loop: re-check after each wake-up until it holds or time is up. */
+  private async waitFor<T>(check: () => T | undefined, deadline: number, seen: number, timedOut?: () => T): Promise<T | typeof TIMED_OUT> {
+    for (;;) {
+      const remaining = deadline - performance.now();
+      if (remaining <= 0) return timedOut ? timedOut() : TIMED_OUT;
+      if (this.wakes === seen) await this.nextWake(remaining);
+      seen = this.wakes;
+      const result = check();
+      if (result !== undefined) return result;
+    }
+  }
+
+  private nextWake(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (this.stopped) return;
+      this.waiter = resolve;
+      if (ms !== Infinity) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          if (this.waiter === resolve) this.waiter = null;
+          resolve();
+        }, Math.min(Math.ceil(ms), MAX_TIMER_MS));
+      }
+    });
+  }
+}

@@ -1,0 +1,99 @@
+// How a synchronous import suspends without being rewritten. The imports
+// (wasi/socket-imports.ts, socket-fd.ts, poll.ts, stdio.ts) are written
+// once, as straight-line code over two blocking primitives: blockUntil and a
+// control call. In worker mode those primitives sleep on a futex. In JSPI
+// mode a primitive that cannot finish at once throws a Suspend carrying a
+// promise of its result; the import's wrapper returns a promise instead (the
+// engine suspends the guest's wasm stack), and when the result is there it
+// runs the import again from the top, where every primitive already answered
+// returns its recorded result in order instead of running again.
+//
+// That holds the imports to one rule, true of all of them today: before its
+// first blocking primitive an import reads but changes nothing (a re-run
+// must reach the same primitives in the same order). What a primitive's
+// condition does while waiting (bytes written so far, say) lives in its
+// closure and is only ever done once.
+//
+// The common case, an import that never waits, costs one flag and a reset
+// of an empty log: no promise, no allocation.
+
+/** Thrown by a primitive that must wait. Not an Error: nothing captures a stack. */
+export class Suspend {
+  constructor(readonly result: Promise<unknown>) {}
+}
+
+type Import = (...args: never[]) => unknown;
+
+export class Replay {
+  private readonly log: unknown[] = [];
+  private cursor = 0;
+  private inImport = false;
+  /** Set when the guest is stopped: nothing it waits for resumes it. */
+  private stopped = false;
+
+  /** A primitive asks: is this call a re-run that already has my result? */
+  replaying(): boolean {
+    return this.cursor < this.log.length;
+  }
+
+  /** The recorded result of the next primitive (when replaying()). */
+  take<T>(): T {
+    return this.log[this.cursor++] as T;
+  }
+
+  /** A primitive finished at once: its result, recorded for a re-run of this import. */
+  record<T>(value: T): T {
+    if (this.inImport) {
+      this.log.push(value);
+      this.cursor++;
+    }
+    return value;
+  }
+
+  /** A primitive must wait for `result`: throw what this returns. */
+  suspend(result: Promise<unknown>): Suspend {
+    if (!this.inImport) throw new Error('wasock: a blocking call outside a suspending import (host bug: the import is not wrapped with WebAssembly.Suspending)');
+    return new Suspend(result);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** `fn` as an import that returns a promise when, and only when, it must wait. */
+  wrap<F extends Import>(fn: F): (...args: Parameters<F>) => ReturnType<F> | Promise<ReturnType<F>> {
+    const call = fn as unknown as (...args: unknown[]) => ReturnType<F>;
+    // Fixed arity: no rest array per call (extra arguments are undefined and ignored).
+    return ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown) => {
+      this.log.length = 0;
+      this.cursor = 0;
+      this.inImport = true;
+      try {
+        return call(a, b, c, d, e, f, g, h);
+      } catch (err) {
+        if (err instanceof Suspend) return this.resume(call, [a, b, c, d, e, f, g, h], err);
+        throw err;
+      } finally {
+        this.inImport = false;
+      }
+    }) as unknown as (...args: Parameters<F>) => ReturnType<F> | Promise<ReturnType<F>>;
+  }
+
+  private async resume<R>(call: (...args: unknown[]) => R, args: unknown[], suspended: Suspend): Promise<R> {
+    for (;;) {
+      const value = await suspended.result;
+      if (this.stopped) return new Promise<R>(() => {});
+      this.log.push(value);
+      this.cursor = 0;
+      this.inImport = true;
+      try {
+        return call(...args);
+      } catch (err) {
+        if (!(err instanceof Suspend)) throw err;
+        suspended = err;
+      } finally {
+        this.inImport = false;
+      }
+    }
+  }
+}
