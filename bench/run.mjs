@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [--only=a,b] [--pairings=x,y] [--reps=N] [--out=FILE]
+// npm run bench [-- --quick] [--only=a,b] [--pairings=x,y] [--hosts=jspi,worker] [--reps=N] [--out=FILE]
 //
-// Runs every scenario of issue 5 in every pairing on 127.0.0.1, reports the
+// Runs every scenario of issue 5 in every pairing on 127.0.0.1 (every wasm
+// pairing in both host modes, issue 12: JSPI on this Node if it has JSPI,
+// otherwise on the project's Node 26 in .node26/), reports the
 // median of several repetitions with its ratios against native→native and
 // node→node from this same run, prints a markdown table and writes
 // bench/results.json. Progress goes to stderr so stdout is just the table.
@@ -11,8 +13,8 @@ import { dirname, join, relative } from 'node:path';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ROOT } from './lib/paths.mjs';
-import { missingPrograms } from './lib/proc.mjs';
-import { PAIRINGS, SCENARIOS, describe, runOnce } from './lib/scenarios.mjs';
+import { missingPrograms, nodeVersionFor } from './lib/proc.mjs';
+import { HOSTS, PAIRINGS, SCENARIOS, describe, runOnce } from './lib/scenarios.mjs';
 import { STARTUP_FLAVOURS, runStartup } from './lib/startup.mjs';
 import { runRelayBulk } from './lib/relay.mjs';
 import { addRatios, checkTargets, jsonRows, markdownTable, median } from './lib/report.mjs';
@@ -20,22 +22,29 @@ import { addRatios, checkTargets, jsonRows, markdownTable, median } from './lib/
 const ALL = [...SCENARIOS.map((s) => s.name), 'startup', 'relay_bulk'];
 
 function parseArgs(argv) {
-  const opts = { quick: false, only: ALL, pairings: PAIRINGS.map((p) => p.id), reps: null, out: join(ROOT, 'bench', 'results.json') };
+  const opts = { quick: false, only: ALL, pairings: [...new Set(PAIRINGS.map((p) => p.id))], hosts: HOSTS, reps: null, out: join(ROOT, 'bench', 'results.json') };
   for (const a of argv) {
     const [k, v] = a.split(/=(.*)/s);
     if (k === '--quick') opts.quick = true;
     else if (k === '--only' && v) opts.only = v.split(',');
     else if (k === '--pairings' && v) opts.pairings = v.split(',');
+    else if (k === '--hosts' && v) opts.hosts = v.split(',');
     else if (k === '--reps' && Number(v) > 0) opts.reps = Number(v);
     else if (k === '--out' && v) opts.out = v;
     else {
-      process.stderr.write(`bench: unknown argument ${a}\nusage: npm run bench [-- --quick] [--only=${ALL.join(',')}] [--pairings=${PAIRINGS.map((p) => p.id).join(',')}] [--reps=N] [--out=FILE]\n`);
+      process.stderr.write(`bench: unknown argument ${a}\nusage: npm run bench [-- --quick] [--only=${ALL.join(',')}] [--pairings=${[...new Set(PAIRINGS.map((p) => p.id))].join(',')}] [--hosts=${HOSTS.join(',')}] [--reps=N] [--out=FILE]\n`);
       process.exit(2);
     }
   }
   for (const s of opts.only) {
     if (!ALL.includes(s)) {
       process.stderr.write(`bench: unknown scenario ${s} (known: ${ALL.join(', ')})\n`);
+      process.exit(2);
+    }
+  }
+  for (const h of opts.hosts) {
+    if (!HOSTS.includes(h)) {
+      process.stderr.write(`bench: unknown host mode ${h} (known: ${HOSTS.join(', ')})\n`);
       process.exit(2);
     }
   }
@@ -69,14 +78,17 @@ if (missing.length) {
 }
 
 // Pairings left out with --pairings (a quicker look at one comparison).
-const pairings = PAIRINGS.filter((p) => opts.pairings.includes(p.id));
+const pairings = PAIRINGS.filter((p) => opts.pairings.includes(p.id) && (!p.host || opts.hosts.includes(p.host)));
+// Which Node runs run.js in each host mode (JSPI may be the project's Node 26).
+const nodeOf = Object.fromEntries(opts.hosts.map((h) => [h, nodeVersionFor(h)]));
 const started = performance.now();
 const rows = [];
 const described = [];
 
 /** A row from a list of per-repetition values and errors. */
-function row(scenario, pairing, unit, better, values, errors, attempts) {
+function row(scenario, pairing, unit, better, values, errors, attempts, host) {
   const r = { scenario, pairing, unit, better, value: median(values), runs: `${values.length}/${attempts}` };
+  if (host) Object.assign(r, { host, node: nodeOf[host] });
   if (values.length === 0) r.error = `failed: ${errors[0] ?? 'no run'}`;
   else if (errors.length) r.note = errors[0];
   r.value = r.value == null ? null : Math.round(r.value * 1000) / 1000;
@@ -89,43 +101,45 @@ for (const sc of SCENARIOS) {
   const t0 = performance.now();
   described.push(`${sc.name}: ${describe(sc, size)}`);
   log(described.at(-1));
-  const acc = new Map(pairings.map((p) => [p.id, { values: [], secondary: [], errors: [], attempts: 0, dead: false }]));
+  const acc = new Map(pairings.map((p) => [p.key, { values: [], secondary: [], errors: [], attempts: 0, dead: false }]));
   for (let rep = 0; rep < REPS; rep++) {
     for (const p of pairings) {
-      const a = acc.get(p.id);
+      const a = acc.get(p.key);
       if (a.dead) continue;
       a.attempts++;
       try {
         const r = await runOnce(sc, p, size, DEADLINE_MS);
         a.values.push(r.value);
         if (r.secondary != null) a.secondary.push(r.secondary);
-        log(`  ${p.id.padEnd(13)} ${r.value.toFixed(3)} ${sc.unit}${r.secondary != null ? `, ${r.secondary.toFixed(1)} ${sc.secondary.unit}` : ''}`);
+        log(`  ${p.key.padEnd(18)} ${r.value.toFixed(3)} ${sc.unit}${r.secondary != null ? `, ${r.secondary.toFixed(1)} ${sc.secondary.unit}` : ''}`);
       } catch (err) {
         a.errors.push(err.message);
-        log(`  ${p.id.padEnd(13)} FAILED: ${err.message}`);
+        log(`  ${p.key.padEnd(18)} FAILED: ${err.message}`);
         if (/timed out/.test(err.message)) a.dead = true;
       }
     }
   }
   log(`  (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   for (const p of pairings) {
-    const a = acc.get(p.id);
-    rows.push(row(sc.name, p.id, sc.unit, sc.better, a.values, a.errors, a.attempts));
+    const a = acc.get(p.key);
+    rows.push(row(sc.name, p.id, sc.unit, sc.better, a.values, a.errors, a.attempts, p.host));
   }
   if (sc.secondary) {
     for (const p of pairings) {
-      const a = acc.get(p.id);
-      rows.push(row(sc.secondary.name, p.id, sc.secondary.unit, sc.secondary.better, a.secondary, a.errors, a.attempts));
+      const a = acc.get(p.key);
+      rows.push(row(sc.secondary.name, p.id, sc.secondary.unit, sc.secondary.better, a.secondary, a.errors, a.attempts, p.host));
     }
   }
 }
 
 if (opts.only.includes('startup')) {
-  described.push(`startup: hello world as a whole process (spawn to exit), ${STARTUP_RUNS} runs each of native, node host/run.js hello.wasm, node hello.mjs`);
+  described.push(`startup: hello world as a whole process (spawn to exit), ${STARTUP_RUNS} runs each of native, node host/run.js hello.wasm (each host mode), node hello.mjs`);
   log(described.at(-1));
-  const s = await runStartup(STARTUP_RUNS, DEADLINE_MS);
-  for (const f of STARTUP_FLAVOURS) {
-    const r = row('startup', f, 'ms', 'lower', s[f].values, s[f].errors, s[f].values.length + s[f].errors.length);
+  const flavours = STARTUP_FLAVOURS.filter((f) => !f.startsWith('wasm:') || opts.hosts.includes(f.slice(5)));
+  const s = await runStartup(STARTUP_RUNS, DEADLINE_MS, flavours);
+  for (const f of flavours) {
+    const host = f.startsWith('wasm:') ? f.slice(5) : undefined;
+    const r = row('startup', host ? 'wasm' : f, 'ms', 'lower', s[f].values, s[f].errors, s[f].values.length + s[f].errors.length, host);
     log(`  ${f.padEnd(13)} ${r.value == null ? r.error : `${r.value.toFixed(1)} ms`}`);
     rows.push(r);
   }
@@ -159,10 +173,12 @@ const machine = {
   memory_gib: Math.round(os.totalmem() / 2 ** 30),
   os: `${os.type()} ${os.release()}`,
   node: process.version,
+  // The Node that ran run.js in each host mode.
+  node_by_host: nodeOf,
 };
 const table = markdownTable(rows);
 process.stdout.write(`${table}\n\n`);
-process.stdout.write(`${mode} run, ${REPS} repetition(s) per figure (median), ${seconds.toFixed(1)} s on ${machine.cores} × ${machine.cpu}, Node ${machine.node}.\n`);
+process.stdout.write(`${mode} run, ${REPS} repetition(s) per figure (median), ${seconds.toFixed(1)} s on ${machine.cores} × ${machine.cpu}, Node ${machine.node}${opts.hosts.map((h) => `; ${h} rows on Node ${nodeOf[h]}`).join('')}.\n`);
 process.stdout.write('Ratios: value ÷ reference for rates, reference ÷ value for times and memory (higher is better); references are native-native and node-node (startup: native and node; relay_bulk: tcp_bulk\'s) from this run.\n');
 process.stdout.write(`\n${described.map((d) => `- ${d}`).join('\n')}\n`);
 for (const u of unavailable) process.stdout.write(`${u.scenario}: not available: ${u.reason}\n`);

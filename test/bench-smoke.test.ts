@@ -1,6 +1,8 @@
 // `npm run bench -- --quick` as a smoke check. Benchmarks are not tests: this
 // asserts only that the run exits 0 and that every scenario produced a figure
-// (a positive finite number) in every pairing, never how fast anything is.
+// (a positive finite number) in every pairing — every wasm pairing in both
+// host modes, JSPI on the project's Node 26 where this Node has none — never
+// how fast anything is.
 // Every scenario must run, relay_bulk included: Chromium is part of the
 // toolchain (./build.sh and .ci/run install it), so a relay_bulk the run
 // reports as "not available" is a smoke test failure, not a pass — a smoke
@@ -16,6 +18,7 @@ import { ROOT } from './helpers/programs.js';
 interface Row {
   scenario: string;
   pairing: string;
+  host?: string;
   value: number | null;
   unit: string;
   error?: string;
@@ -37,7 +40,7 @@ it('npm run bench -- --quick produces a figure for every scenario', async () => 
   try {
     // The run bounds every program itself; this timeout only backs it up.
     const { status, stderr } = await new Promise<{ status: number | string | null; stderr: string }>((resolve) => {
-      execFile(process.execPath, [join(ROOT, 'bench', 'run.mjs'), '--quick', `--out=${out}`], { timeout: 170_000 }, (err, _stdout, stderr) =>
+      execFile(process.execPath, [join(ROOT, 'bench', 'run.mjs'), '--quick', `--out=${out}`], { timeout: 290_000 }, (err, _stdout, stderr) =>
         // err.code is the exit status (or a signal name / error code); no err means exit 0.
         resolve({ status: err ? ((err as { code?: number | string }).code ?? (err as { signal?: string }).signal ?? -1) : 0, stderr }));
     });
@@ -54,8 +57,15 @@ it('npm run bench -- --quick produces a figure for every scenario', async () => 
     for (const scenario of SCENARIOS) {
       const rows = results.results.filter((r) => r.scenario === scenario);
       expect(rows.length, `${scenario} has no rows`).toBeGreaterThan(0);
+      // Every wasm pairing in both host modes (issue 12); native and node rows have no host.
+      const wasm = rows.filter((r) => r.pairing.includes('wasm'));
+      if (scenario !== 'relay_bulk') {
+        expect(new Set(wasm.map((r) => r.host)), `${scenario}: host modes of the wasm rows`).toEqual(new Set(['jspi', 'worker']));
+        expect(wasm.length, `${scenario}: one wasm row per pairing and host`).toBe(scenario === 'startup' ? 2 : 6);
+      }
+      for (const r of rows.filter((r) => !r.pairing.includes('wasm'))) expect(r.host, `${r.scenario} ${r.pairing} has no host mode`).toBeUndefined();
       for (const r of rows) {
-        const what = `${r.scenario} ${r.pairing}: ${r.error ?? r.value}`;
+        const what = `${r.scenario} ${r.pairing}${r.host ? ` (${r.host})` : ''}: ${r.error ?? r.value}`;
         expect(Number.isFinite(r.value), what).toBe(true);
         if (MAY_BE_ZERO.has(scenario)) expect(r.value!, what).toBeGreaterThanOrEqual(0);
         else expect(r.value!, what).toBeGreaterThan(0);
@@ -64,4 +74,4 @@ it('npm run bench -- --quick produces a figure for every scenario', async () => 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}, 180_000);
+}, 300_000);

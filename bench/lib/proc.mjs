@@ -2,15 +2,45 @@
 // runs with a deadline, every child is tracked so none outlives the run,
 // and the output contract (READY / RESULT lines) is parsed in one place.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { fetchNode26 } from '../../tools/fetch-node.mjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import net from 'node:net';
 import dgram from 'node:dgram';
 import { ROOT } from './paths.mjs';
 
-/** How to run program NAME in each flavour: the same argv for all three. */
+/** Whether this Node has JSPI (WebAssembly.Suspending). */
+export const HAS_JSPI = typeof WebAssembly.Suspending === 'function';
+
+let node26 = null;
+
+/**
+ * The Node that runs host/run.js in host mode `host`: this one, except for
+ * JSPI on a Node without it, which runs on the project's Node 26 (fetched
+ * into .node26/ by tools/fetch-node.mjs on first use).
+ */
+export function nodeFor(host) {
+  if (host !== 'jspi' || HAS_JSPI) return process.execPath;
+  node26 ??= fetchNode26({ quiet: true });
+  return node26;
+}
+
+/** The version of the Node that runs run.js in host mode `host`. */
+export function nodeVersionFor(host) {
+  const bin = nodeFor(host);
+  return bin === process.execPath ? process.version : execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim();
+}
+
+/**
+ * How to run program NAME in each flavour: the same argv for all three.
+ * A wasm flavour names its host mode: wasm:jspi, wasm:worker.
+ */
 export function command(flavour, name, args) {
+  if (flavour.startsWith('wasm:')) {
+    const host = flavour.slice('wasm:'.length);
+    return [nodeFor(host), [join(ROOT, 'host', 'run.js'), `--host-mode=${host}`, join(ROOT, 'build', 'wasm', `${name}.wasm`), ...args]];
+  }
   switch (flavour) {
     case 'native':
       return [join(ROOT, 'build', 'native', name), args];
@@ -25,7 +55,7 @@ export function command(flavour, name, args) {
 
 export function programFile(flavour, name) {
   if (flavour === 'native') return join(ROOT, 'build', 'native', name);
-  if (flavour === 'wasm') return join(ROOT, 'build', 'wasm', `${name}.wasm`);
+  if (flavour === 'wasm' || flavour.startsWith('wasm:')) return join(ROOT, 'build', 'wasm', `${name}.wasm`);
   return join(ROOT, 'bench', 'node', `${name}.mjs`);
 }
 

@@ -5,13 +5,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Program, freePort, rssKiB, withDeadline } from './proc.mjs';
 
-/** Pairings are named server-client. */
-export const PAIRINGS = [
-  { id: 'native-native', server: 'native', client: 'native' },
+/** The host modes every wasm pairing is measured in (issue 12). */
+export const HOSTS = ['jspi', 'worker'];
+
+const WASM_PAIRINGS = [
   { id: 'wasm-wasm', server: 'wasm', client: 'wasm' },
   { id: 'wasm-native', server: 'wasm', client: 'native' },
   { id: 'native-wasm', server: 'native', client: 'wasm' },
-  { id: 'node-node', server: 'node', client: 'node' },
+];
+
+const inHost = (flavour, host) => (flavour === 'wasm' ? `wasm:${host}` : flavour);
+
+/**
+ * Pairings are named server-client; a wasm pairing is there once per host
+ * mode (`host`), with flavours wasm:jspi / wasm:worker. `key` is unique.
+ */
+export const PAIRINGS = [
+  { id: 'native-native', key: 'native-native', server: 'native', client: 'native' },
+  ...WASM_PAIRINGS.flatMap((p) => HOSTS.map((host) => ({ id: p.id, key: `${p.id}/${host}`, host, server: inHost(p.server, host), client: inHost(p.client, host) }))),
+  { id: 'node-node', key: 'node-node', server: 'node', client: 'node' },
 ];
 
 const HOST = '127.0.0.1';

@@ -1,12 +1,13 @@
 // The startup scenario: wall time of a whole hello-world process, from
-// spawn to exit, for the native binary, `node host/run.js hello.wasm`, and
+// spawn to exit, for the native binary, `node host/run.js hello.wasm` in
+// each host mode, and
 // a plain `node hello.mjs`. Runs are interleaved across the three so a
 // slow moment of the machine does not land on one flavour only.
 
 import { performance } from 'node:perf_hooks';
 import { Program, withDeadline } from './proc.mjs';
 
-export const STARTUP_FLAVOURS = ['native', 'wasm', 'node'];
+export const STARTUP_FLAVOURS = ['native', 'wasm:jspi', 'wasm:worker', 'node'];
 const EXPECTED = 'Hello, world!\n';
 
 async function timeOnce(flavour, deadlineMs) {
@@ -23,13 +24,13 @@ async function timeOnce(flavour, deadlineMs) {
   });
 }
 
-/** { native: [ms…], wasm: [ms…], node: [ms…] } or errors per flavour. */
-export async function runStartup(runs, deadlineMs) {
-  const out = Object.fromEntries(STARTUP_FLAVOURS.map((f) => [f, { values: [], errors: [] }]));
+/** { native: [ms…], 'wasm:jspi': [ms…], … } or errors per flavour. */
+export async function runStartup(runs, deadlineMs, flavours = STARTUP_FLAVOURS) {
+  const out = Object.fromEntries(flavours.map((f) => [f, { values: [], errors: [] }]));
   // One untimed run each: the first start pays for cold file caches.
-  for (const f of STARTUP_FLAVOURS) await timeOnce(f, deadlineMs).catch(() => {});
+  for (const f of flavours) await timeOnce(f, deadlineMs).catch(() => {});
   for (let i = 0; i < runs; i++) {
-    for (const f of STARTUP_FLAVOURS) {
+    for (const f of flavours) {
       try {
         out[f].values.push(await timeOnce(f, deadlineMs));
       } catch (err) {
