@@ -80,7 +80,7 @@ it(`every import answers random arguments with an errno (seed ${SEED})`, async (
     module: await WebAssembly.compile(trampolineModule(FUZZED_IMPORTS, 2)),
     args: ['fuzz'],
     env: [],
-    arena: arena.buffer,
+    arena: arena.buffer as SharedArrayBuffer,
     // Only the canary's echo server is reachable: random connects and
     // datagrams are refused by the policy before any traffic.
     policy: parseAllowNet(`127.0.0.1:${echoPort}`).toJSON(),

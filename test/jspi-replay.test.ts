@@ -15,7 +15,7 @@ import type { SocketHost } from '../host/src/io/socket-host.js';
 import type { ControlReply } from '../host/src/bridge/control.js';
 
 function setup(reply: (op: string) => ControlReply | Promise<ControlReply>) {
-  const arena = Arena.create({ maxSockets: 4, ringBytes: 4096 });
+  const arena = Arena.create({ maxSockets: 4, ringBytes: 4096 }, { shared: false });
   const calls: string[] = [];
   const touched: number[] = [];
   const host = {

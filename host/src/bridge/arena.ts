@@ -124,7 +124,16 @@ export class Arena {
    * slots and waits go through it instead of futexes (bridge/same-thread.ts).
    */
   sameThread: SameThreadLink | null = null;
-  readonly buffer: SharedArrayBuffer;
+  /**
+   * Shared (worker mode): everything, rings included, in one growable
+   * SharedArrayBuffer. Not shared (JSPI mode, one thread): the header and
+   * slot words here, and each slot's rings in an ArrayBuffer of their own
+   * (`localRings`), allocated when the slot is first used: copies in and out
+   * of non-shared memory run at memcpy speed, several times faster than
+   * into a SharedArrayBuffer, let alone a growable one.
+   */
+  readonly buffer: SharedArrayBuffer | ArrayBuffer;
+  private readonly localRings: (Uint8Array | undefined)[] | null;
   readonly words: Int32Array;
   readonly bytes: Uint8Array;
   readonly maxSockets: number;
@@ -135,8 +144,9 @@ export class Arena {
   readonly slotWord0: number;
   readonly ringOffset0: number;
 
-  constructor(buffer: SharedArrayBuffer) {
+  constructor(buffer: SharedArrayBuffer | ArrayBuffer) {
     this.buffer = buffer;
+    this.localRings = buffer instanceof SharedArrayBuffer ? null : [];
     this.words = new Int32Array(buffer);
     this.bytes = new Uint8Array(buffer);
     this.maxSockets = this.words[H.MAX_SOCKETS];
@@ -169,13 +179,21 @@ export class Arena {
   }
 
   /** Creates a new arena buffer (the I/O thread does this once per guest). */
-  static create(g: ArenaGeometry = DEFAULT_GEOMETRY): Arena {
+  /** `shared: false`: for a guest on this very thread (JSPI mode), see `buffer`. */
+  static create(g: ArenaGeometry = DEFAULT_GEOMETRY, options: { shared?: boolean } = {}): Arena {
     if (g.ringBytes < 4096 || (g.ringBytes & (g.ringBytes - 1)) !== 0) {
       throw new Error(`ring size must be a power of two >= 4096, not ${g.ringBytes}`);
     }
     const layout = Arena.layout(g);
     if (layout.total > MAX_ARENA_BYTES) {
       throw new Error(`${g.maxSockets} sockets need more than ${MAX_ARENA_BYTES / 2 ** 30} GiB of rings; at most ${Arena.maxSocketsFor(g.ringBytes)} fit`);
+    }
+    if (options.shared === false) {
+      const local = new ArrayBuffer(layout.ringOffset);
+      const words = new Int32Array(local);
+      words[H.MAX_SOCKETS] = g.maxSockets;
+      words[H.RING_BYTES] = g.ringBytes;
+      return new Arena(local);
     }
     const initial = Math.min(layout.total, layout.ringOffset + INITIAL_SLOTS * 2 * g.ringBytes);
     const buffer = GROWABLE ? new SharedArrayBuffer(initial, { maxByteLength: layout.total }) : new SharedArrayBuffer(layout.total);
@@ -191,11 +209,16 @@ export class Arena {
    * this thread and in the guest's.
    */
   reserveSlot(slot: number): void {
+    if (this.localRings) {
+      this.localRings[slot] ??= new Uint8Array(2 * this.ringBytes);
+      return;
+    }
+    const buffer = this.buffer as SharedArrayBuffer;
     const end = this.rxOffset(slot) + 2 * this.ringBytes;
-    if (end <= this.buffer.byteLength) return;
-    const max = this.buffer.maxByteLength;
+    if (end <= buffer.byteLength) return;
+    const max = buffer.maxByteLength;
     const stepped = this.rxOffset(Math.ceil((slot + 1) / GROW_SLOTS) * GROW_SLOTS);
-    this.buffer.grow(Math.min(max, Math.max(end, stepped)));
+    buffer.grow(Math.min(max, Math.max(end, stepped)));
   }
 
   get dirtyWords(): number {
@@ -230,6 +253,16 @@ export class Arena {
   /** Zeroes a slot's state words before it is handed to a new socket. */
   resetSlot(slot: number): void {
     for (let w = 0; w < SLOT_WORDS; w++) Atomics.store(this.words, this.slotWord(slot, w), 0);
+  }
+
+  /** Where `slot`'s ring for `direction` lives: a byte view and the ring's offset in it. */
+  ringView(slot: number, direction: 'rx' | 'tx'): { bytes: Uint8Array; base: number } {
+    if (this.localRings) {
+      // Slot 0 (stdin) is never reserved by the state machine: its rings come on first use.
+      const rings = (this.localRings[slot] ??= new Uint8Array(2 * this.ringBytes));
+      return { bytes: rings, base: direction === 'rx' ? 0 : this.ringBytes };
+    }
+    return { bytes: this.bytes, base: direction === 'rx' ? this.rxOffset(slot) : this.txOffset(slot) };
   }
 
   rxOffset(slot: number): number {

@@ -17,10 +17,11 @@ export class Ring {
 
   constructor(arena: Arena, slot: number, direction: 'rx' | 'tx') {
     this.words = arena.words;
-    this.bytes = arena.bytes;
+    const view = arena.ringView(slot, direction);
+    this.bytes = view.bytes;
     this.headIndex = arena.slotWord(slot, direction === 'rx' ? S.RX_HEAD : S.TX_HEAD);
     this.tailIndex = arena.slotWord(slot, direction === 'rx' ? S.RX_TAIL : S.TX_TAIL);
-    this.base = direction === 'rx' ? arena.rxOffset(slot) : arena.txOffset(slot);
+    this.base = view.base;
     this.capacity = arena.ringBytes;
     this.mask = arena.ringBytes - 1;
   }

@@ -66,6 +66,9 @@ export function sleepUntilWoken(arena: Arena, seen: number, timeoutMs: number): 
  * slot the guest marked.
  */
 export function watchDoorbell(arena: Arena, onDirty: (slot: number) => void, onRequest: (request: ControlRequest) => void): { stop(): void } {
+  // A non-shared arena has its guest on this thread (JSPI mode): no doorbell,
+  // the guest's calls arrive directly (bridge/same-thread.ts).
+  if (!(arena.buffer instanceof SharedArrayBuffer)) return { stop() {} };
   let running = true;
   let lastRequest = 0;
   const words = arena.words;

@@ -39,6 +39,8 @@ export interface LaunchOptions {
   trace: boolean;
   tty: GuestInit['tty'];
   geometry: ArenaGeometry;
+  /** false: the guest runs on this thread (JSPI mode) and the arena need not be shared (bridge/arena.ts). */
+  sharedArena?: boolean;
   backend: NetBackend;
   thread: GuestThread;
   stdin(arena: Arena): StdinSource;
@@ -62,7 +64,7 @@ export interface LaunchedGuest {
 }
 
 export function launchGuest(options: LaunchOptions): LaunchedGuest {
-  const arena = Arena.create(options.geometry);
+  const arena = Arena.create(options.geometry, { shared: options.sharedArena ?? true });
   const stdin = options.stdin(arena);
   const host = new SocketHost({
     arena,
@@ -75,7 +77,8 @@ export function launchGuest(options: LaunchOptions): LaunchedGuest {
     module: options.module,
     args: options.args,
     env: options.env,
-    arena: arena.buffer,
+    // Only a worker needs it (a same-thread guest gets the Arena itself).
+    arena: arena.buffer as SharedArrayBuffer,
     policy: options.policy.toJSON(),
     trace: options.trace,
     tty: options.tty,

@@ -77,6 +77,7 @@ export function startNodeGuest(options: NodeGuestOptions): RunningGuest {
     tty: options.tty,
     geometry: { ...DEFAULT_GEOMETRY, maxSockets: options.maxSockets ?? DEFAULT_GEOMETRY.maxSockets },
     backend: options.backend ?? new NodeBackend(),
+    sharedArena: hostMode !== 'jspi',
     thread: hostMode === 'jspi'
       ? sameThreadGuest((message) => nodeEmbedder({ trace: options.trace, dirs: message.dirs as DirMapping[], out: options.output }))
       : nodeThread(new Worker(options.workerUrl)),
