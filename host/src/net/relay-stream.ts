@@ -34,6 +34,8 @@ export class RelayStream implements Stream {
   private outBytes = 0;
   private endWanted = false;
   private endSent = false;
+  /** The owner closed the socket: END goes with CLOSED and frees the id. */
+  private closeWanted = false;
   private needDrain = false;
   /** The id is gone: nothing more is sent or delivered except a failure. */
   private over = false;
@@ -85,6 +87,13 @@ export class RelayStream implements Stream {
   end(): void {
     if (this.over || this.endWanted) return;
     this.endWanted = true;
+    this.flushOut();
+  }
+
+  close(): void {
+    if (this.over) return;
+    this.endWanted = true;
+    this.closeWanted = true;
     this.flushOut();
   }
 
@@ -222,6 +231,15 @@ export class RelayStream implements Stream {
       this.outBytes -= n;
     }
     if (this.over || this.outBytes > 0) return;
+    if (this.closeWanted) {
+      // The id is free once sent; the owner hears nothing more.
+      this.over = true;
+      this.failed = true;
+      this.link.send(clientFrames.end(this.id, true));
+      this.link.forget(this.id);
+      this.markDone();
+      return;
+    }
     if (this.endWanted && !this.endSent) {
       this.endSent = true;
       this.link.send(clientFrames.end(this.id));
