@@ -232,6 +232,11 @@ export class RelayStream implements Stream {
     }
     if (this.over || this.outBytes > 0) return;
     if (this.closeWanted) {
+      // Credit back every byte the owner took, so that what the relay still
+      // counts as uncredited is what was never read: in flight, or waiting
+      // here. Closing with that unread resets, as natively (section 6.2).
+      if (this.unreturned > 0) this.link.send(clientFrames.credit(this.id, this.unreturned));
+      this.unreturned = 0;
       // The id is free once sent; the owner hears nothing more.
       this.over = true;
       this.failed = true;

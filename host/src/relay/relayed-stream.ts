@@ -119,9 +119,10 @@ export class RelayedStream {
       this.over = true;
       this.pageClosed = true;
       this.port.finished(this.id);
-      // Bytes of the peer's the page never got are unread: closing with
-      // them resets, as natively.
-      if (this.heldBytes > 0) this.stream.destroy();
+      // Bytes of the peer's the page never read — held here, or sent and not
+      // credited back (the page credits all it took before this END) — are
+      // unread: closing with them resets, as natively.
+      if (this.heldBytes > 0 || this.credit < this.window) this.stream.destroy();
       else if (this.stream.close) this.stream.close();
       else if (!this.pageEnded) this.stream.end();
       return;
