@@ -53,6 +53,7 @@ static inline const char *errname(int e) {
     case ENOSPC: return "ENOSPC";
     case ENOSYS: return "ENOSYS";
     case EDOM: return "EDOM";
+    case EPROTO: return "EPROTO";
     default: {
         static char other[32];
         snprintf(other, sizeof other, "errno %d", e);
