@@ -57,6 +57,10 @@ const SINGLE: { name: string; stdin?: string; file?: string }[] = [
   { name: 'sockopt_flags' },
   { name: 'sockopt_values' },
   { name: 'sockopt_level_mismatch' },
+  // WAMR's option imports (issue #11): keep-alive timing, TCP flags, multicast options without traffic.
+  { name: 'sockopt_tcp_keepalive' },
+  { name: 'sockopt_tcp_flags' },
+  { name: 'sockopt_multicast' },
   { name: 'rcvtimeo' },
   { name: 'msg_peek' },
   { name: 'half_close' },
@@ -108,6 +112,7 @@ const ELSEWHERE: Record<string, string> = {
   wasm_exit_busy: 'exit() with sockets busy; test/host-lifecycle.test.ts',
   wasm_policy_bypass: 'the network policy against bypass attempts; test/policy-bypass.test.ts',
   scenario: 'the differential fuzzer; test/diff/',
+  wasm_tcplisten: 'listeners the host preopens (--tcplisten); test/tcplisten.test.ts',
 };
 
 const TIMEOUT_MS = 30_000;

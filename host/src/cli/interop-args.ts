@@ -41,7 +41,7 @@ export function parseListenAddress(spec: string): SockAddr {
   const host = m ? (m[1] ?? m[2])! : '';
   const ip = host === 'localhost' ? parseIp('127.0.0.1') : parseIp(host);
   const port = m ? Number(m[3]) : NaN;
-  if (!m || !ip || !(port >= 0 && port <= 65535) || (m[2] !== undefined && ip.family === 6)) {
+  if (!m || !ip || !(port >= 0 && port <= 65535) || (m[1] !== undefined) !== (ip.family === 6)) {
     throw new Error(`--tcplisten ${spec}: expected HOST:PORT (an IPv4 address, [IPv6] or localhost, and a port)`);
   }
   return { family: ip.family, ip: host === 'localhost' ? '127.0.0.1' : host, port };
