@@ -240,15 +240,24 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
     });
   };
 
+  /** TCP_NODELAY is a TCP option and IPV6_V6ONLY an IPv6 one: Linux refuses them elsewhere (set ENOPROTOOPT, get EOPNOTSUPP). */
+  const applies = (key: string, sock: SocketFd): boolean =>
+    key === 'noDelay' ? sock.type === 'stream' : key === 'ipv6Only' ? sock.family === 6 : true;
+
   const boolOption = (name: string, key: 'reuseAddr' | 'reusePort' | 'keepAlive' | 'noDelay' | 'broadcast' | 'ipv6Only', forward: boolean) => ({
     [`sock_set_${name}`]: (fd: number, value: number) =>
       setOption(fd, name, (sock) => {
+        if (!applies(key, sock)) throw new GuestError(E.NOPROTOOPT);
         // Linux fixes IPV6_V6ONLY at bind: later it is EINVAL.
         if (key === 'ipv6Only' && (sock.requestedBind !== null || sock.local !== null)) throw new GuestError(E.INVAL);
         sock.options[key] = value !== 0;
         return forward ? (value !== 0 ? 1 : 0) : null;
       }),
-    [`sock_get_${name}`]: (fd: number, out: number) => getOption(fd, (sock) => mem.u8(out, sock.options[key] ? 1 : 0)),
+    [`sock_get_${name}`]: (fd: number, out: number) =>
+      getOption(fd, (sock) => {
+        if (!applies(key, sock)) throw new GuestError(E.NOTSUP);
+        mem.u8(out, sock.options[key] ? 1 : 0);
+      }),
   });
 
   const imports: Record<string, Import> = {
