@@ -113,6 +113,7 @@ const ELSEWHERE: Record<string, string> = {
   wasm_policy_bypass: 'the network policy against bypass attempts; test/policy-bypass.test.ts',
   scenario: 'the differential fuzzer; test/diff/',
   wasm_tcplisten: 'listeners the host preopens (--tcplisten); test/tcplisten.test.ts',
+  wasm_bind_linger: "linger after bind on a host that behaves as iwasm; test/iwasm-linger.test.ts",
   wamr_abi: "WAMR's 52 imports called directly, native (over POSIX) vs wasm; test/imports.test.ts",
 };
 
