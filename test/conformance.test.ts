@@ -114,6 +114,7 @@ const ELSEWHERE: Record<string, string> = {
   scenario: 'the differential fuzzer; test/diff/',
   wasm_tcplisten: 'listeners the host preopens (--tcplisten); test/tcplisten.test.ts',
   wasm_bind_linger: "linger after bind on a host that behaves as iwasm; test/iwasm-linger.test.ts",
+  wasm_multicast_policy: 'multicast joins under the network policy; test/multicast.test.ts',
   wamr_abi: "WAMR's 52 imports called directly, native (over POSIX) vs wasm; test/imports.test.ts",
 };
 

@@ -54,6 +54,7 @@ static inline const char *errname(int e) {
     case ENOSYS: return "ENOSYS";
     case EDOM: return "EDOM";
     case EPROTO: return "EPROTO";
+    case ENODEV: return "ENODEV";
     default: {
         static char other[32];
         snprintf(other, sizeof other, "errno %d", e);
