@@ -115,6 +115,7 @@ const ELSEWHERE: Record<string, string> = {
   wasm_tcplisten: 'listeners the host preopens (--tcplisten); test/tcplisten.test.ts',
   wasm_bind_linger: "linger after bind on a host that behaves as iwasm; test/iwasm-linger.test.ts",
   wasm_multicast_policy: 'multicast joins under the network policy; test/multicast.test.ts',
+  wasm_keepidle: "TCP_KEEPIDLE reaching the host's socket (ss); test/keepidle.test.ts",
   wamr_abi: "WAMR's 52 imports called directly, native (over POSIX) vs wasm; test/imports.test.ts",
 };
 
