@@ -4,7 +4,10 @@
 // spelling). The guest wasm_tcplisten never calls socket(): it accepts on
 // the descriptors it is given.
 
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allowNetFromAddrPool, listenersFromArgs, parseListenAddress, policyFromArgs } from '../host/src/cli/interop-args.js';
 import { parseRunArgs } from '../host/src/cli/run-args.js';
@@ -57,6 +60,19 @@ describe('--tcplisten', () => {
     });
     expect(second).toBe('fd 4: second\n');
     expect((await server.done).code).toBe(0);
+  });
+
+  it('comes after the preopened directories: with one --dir the listener is fd 4', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasock-tcplisten-'));
+    try {
+      const port = await freePort();
+      const server = start('wasm', 'wasm_tcplisten', ['4'], { hostOptions: ['--dir', dir, '--tcplisten', `127.0.0.1:${port}`] });
+      await waitForOutput(server, 'fd 4 listens on 127.0.0.1\n');
+      expect(await ask(port, 'after a dir')).toBe('fd 4: after a dir\n');
+      expect((await server.done).code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is under the network policy like any bind: refused before the guest starts', async () => {
