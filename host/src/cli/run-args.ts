@@ -10,6 +10,10 @@ export interface RunArgs {
   env: string[];
   trace: boolean;
   maxSockets: number | undefined;
+  /** --tcplisten HOST:PORT, in order (wasmtime's spelling). */
+  tcpListen: string[];
+  /** --addr-pool=LIST (WAMR's spelling), mapped onto the network policy. */
+  addrPool: string | undefined;
   wasm: string | undefined;
   guestArgs: string[];
 }
@@ -32,13 +36,19 @@ options:
   --trace                print one line per socket call on stderr
   --max-sockets N        most sockets the program may have open (default
                          ${DEFAULT_GEOMETRY.maxSockets}, at most ${Arena.maxSocketsFor(DEFAULT_GEOMETRY.ringBytes)})
+  --tcplisten HOST:PORT  open a TCP listener on the host and give it to the
+                         program as its next preopened descriptor (3 with no
+                         --dir), as wasmtime does; repeatable; under the
+                         network policy like any bind
+  --addr-pool=LIST       WAMR's spelling of the network policy: ADDR[/BITS],...
+                         (e.g. 127.0.0.1/32,::1/128) is allowed on every port
   --help                 show this help
 `;
 
 export class UsageError extends Error {}
 
 export function parseRunArgs(argv: string[]): RunArgs {
-  const out: RunArgs = { help: false, allowNet: undefined, dirs: [], env: [], trace: false, maxSockets: undefined, wasm: undefined, guestArgs: [] };
+  const out: RunArgs = { help: false, allowNet: undefined, dirs: [], env: [], trace: false, maxSockets: undefined, tcpListen: [], addrPool: undefined, wasm: undefined, guestArgs: [] };
   let i = 0;
   const value = (name: string): string => {
     const v = argv[++i];
@@ -75,6 +85,11 @@ export function parseRunArgs(argv: string[]): RunArgs {
       const most = Arena.maxSocketsFor(DEFAULT_GEOMETRY.ringBytes);
       if (!Number.isInteger(n) || n < 1 || n > most) throw new UsageError(`--max-sockets ${v}: expected a number from 1 to ${most}`);
       out.maxSockets = n;
+    } else if (arg === '--tcplisten' || arg.startsWith('--tcplisten=')) {
+      out.tcpListen.push(arg === '--tcplisten' ? value('--tcplisten') : arg.slice('--tcplisten='.length));
+    } else if (arg === '--addr-pool' || arg.startsWith('--addr-pool=')) {
+      const list = arg === '--addr-pool' ? value('--addr-pool') : arg.slice('--addr-pool='.length);
+      out.addrPool = out.addrPool === undefined ? list : `${out.addrPool},${list}`;
     } else {
       throw new UsageError(`unknown option ${arg}`);
     }

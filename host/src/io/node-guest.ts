@@ -8,7 +8,7 @@ import { DEFAULT_GEOMETRY } from '../bridge/arena.js';
 import { NodeBackend } from '../net/node-backend.js';
 import type { NetBackend } from '../net/backend.js';
 import type { NetPolicy } from '../net/policy.js';
-import { launchGuest, type GuestThread } from './guest-launch.js';
+import { launchGuest, type GuestThread, type LaunchOptions } from './guest-launch.js';
 import { ReadableStdin } from './stdin-readable.js';
 import type { GuestOutcome } from '../wasi/guest.js';
 import type { DirMapping } from '../worker/preopens.js';
@@ -26,6 +26,10 @@ export interface NodeGuestOptions {
   tty: { stdin: boolean; stdout: boolean; stderr: boolean };
   /** URL of the bundled worker entry (build/host/guest-worker.js). */
   workerUrl: URL;
+  /** Listening sockets handed to the guest as preopened descriptors (--tcplisten). */
+  listeners?: LaunchOptions['listeners'];
+  /** Another runtime's host behaviour to reproduce (interop tests). */
+  emulate?: { iwasmBindLinger?: boolean };
   /** Takes the guest's stdout and stderr (trace and denial lines included) instead of this process's fds 1 and 2. */
   output?: (fd: 1 | 2, bytes: Uint8Array) => void;
 }
@@ -60,6 +64,8 @@ export function startNodeGuest(options: NodeGuestOptions): RunningGuest {
     tty: options.tty,
     geometry: { ...DEFAULT_GEOMETRY, maxSockets: options.maxSockets ?? DEFAULT_GEOMETRY.maxSockets },
     backend: options.backend ?? new NodeBackend(),
+    emulate: options.emulate,
+    listeners: options.listeners,
     thread: nodeThread(new Worker(options.workerUrl)),
     stdin: (arena) => new ReadableStdin(arena, options.stdin as unknown as Readable),
     extra: { dirs: options.dirs, captureOutput: options.output !== undefined },

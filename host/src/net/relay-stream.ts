@@ -125,7 +125,8 @@ export class RelayStream implements Stream {
     if (!this.over) this.link.send(clientFrames.setopt(this.id, SOCKOPT.NODELAY, on ? 1 : 0));
   }
 
-  setKeepAlive(on: boolean): void {
+  /** The relay protocol carries SO_KEEPALIVE only: TCP_KEEPIDLE is stored by the host and read back, not applied. */
+  setKeepAlive(on: boolean, _idleSeconds?: number): void {
     if (!this.over) this.link.send(clientFrames.setopt(this.id, SOCKOPT.KEEPALIVE, on ? 1 : 0));
   }
 
