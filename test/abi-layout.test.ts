@@ -3,7 +3,7 @@
 // and this compares it with host/src/abi/sock.ts.
 
 import { expect, it } from 'vitest';
-import { ADDR, ADDR_INFO, ADDR_KIND, FAMILY, HINTS, SOCKTYPE } from '../host/src/abi/sock.js';
+import { ADDR, ADDR_INFO, ADDR_KIND, FAMILY, HINTS, IP_RECORD, MULTICAST_LOOP_IPV6, SOCKTYPE } from '../host/src/abi/sock.js';
 import { FDFLAGS, FILETYPE, IOVEC, RIFLAGS, ROFLAGS, SDFLAGS } from '../host/src/abi/wasi.js';
 import { run } from './helpers/programs.js';
 
@@ -16,6 +16,7 @@ it('libsock and the host agree on the ABI layouts and constants', async () => {
   expect(c.addr_info).toEqual({ size: ADDR_INFO.size, addr: ADDR_INFO.addr, type: ADDR_INFO.type });
   expect(c.hints).toEqual({ size: HINTS.size, type: HINTS.type, family: HINTS.family, enabled: HINTS.enabled });
   expect(c.iovec).toEqual({ size: IOVEC.size, buf: IOVEC.buf, len: IOVEC.len });
+  expect(c.ip_record).toEqual({ size: IP_RECORD.size, kind: IP_RECORD.kind, ip4: IP_RECORD.ip4, ip6: IP_RECORD.ip6, multicast_loop_ipv6: MULTICAST_LOOP_IPV6 });
   expect(c.consts).toEqual({
     addr_kind_ip4: ADDR_KIND.IPV4, addr_kind_ip6: ADDR_KIND.IPV6,
     socktype_dgram: SOCKTYPE.DGRAM, socktype_stream: SOCKTYPE.STREAM, socktype_any: SOCKTYPE.ANY,

@@ -57,6 +57,10 @@ const SINGLE: { name: string; stdin?: string; file?: string }[] = [
   { name: 'sockopt_flags' },
   { name: 'sockopt_values' },
   { name: 'sockopt_level_mismatch' },
+  // WAMR's option imports (issue #11): keep-alive timing, TCP flags, multicast options without traffic.
+  { name: 'sockopt_tcp_keepalive' },
+  { name: 'sockopt_tcp_flags' },
+  { name: 'sockopt_multicast' },
   { name: 'rcvtimeo' },
   { name: 'msg_peek' },
   { name: 'half_close' },
@@ -114,6 +118,11 @@ const ELSEWHERE: Record<string, string> = {
   fs_poll_files: 'file programs under --dir; test/fs-conformance.test.ts',
   fs_host_change: 'file programs under --dir; test/fs-conformance.test.ts',
   fs_big: 'host memory while a guest writes 1 GiB; test/fs-memory.test.ts',
+  wasm_tcplisten: 'listeners the host preopens (--tcplisten); test/tcplisten.test.ts',
+  wasm_bind_linger: "linger after bind on a host that behaves as iwasm; test/iwasm-linger.test.ts",
+  wasm_multicast_policy: 'multicast joins under the network policy; test/multicast.test.ts',
+  wasm_keepidle: "TCP_KEEPIDLE reaching the host's socket (ss); test/keepidle.test.ts",
+  wamr_abi: "WAMR's 52 imports called directly, native (over POSIX) vs wasm; test/imports.test.ts",
 };
 
 const TIMEOUT_MS = 30_000;

@@ -150,6 +150,38 @@ describe('relay backend', () => {
     await rude.close();
   });
 
+  it('close() closes the real socket: the peer\'s later data meets a reset from the system, and the id is free at once', async () => {
+    // A peer that keeps its own side open after our FIN, as a C server would.
+    const server = net.createServer({ allowHalfOpen: true });
+    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const stream = await backend.connect(LO((server.address() as net.AddressInfo).port), null);
+    const peer = await accepted;
+    collect(stream);
+    stream.write(new TextEncoder().encode('bye'));
+    stream.close!();
+    await stream.finished();
+    // Freed when sent (END with CLOSED, section 6.2): the relay holds no socket for this page.
+    for (let i = 0; i < 100 && relay.stats().some((s) => s.sockets > 0); i++) await sleep(10);
+    expect(relay.stats().map((s) => s.sockets)).toEqual([0]);
+    // The peer got the bytes and the FIN; what it sends now reaches a closed
+    // socket, which resets (with a plain END the page would have had to see
+    // the data first — here no page code answers it at all).
+    const outcome = await new Promise<string>((resolve) => {
+      const chunks: Buffer[] = [];
+      peer.on('data', (d: Buffer) => chunks.push(d));
+      peer.on('error', (err: NodeJS.ErrnoException) => resolve(`${Buffer.concat(chunks).toString()} ${err.code}`));
+      peer.on('end', () => {
+        peer.write('late');
+        setTimeout(() => peer.write('later'), 50);
+      });
+      setTimeout(() => resolve(`${Buffer.concat(chunks).toString()} no reset`), 3000);
+    });
+    expect(outcome).toMatch(/^bye (ECONNRESET|EPIPE)$/);
+    peer.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
   it('resolves names on the relay’s host', async () => {
     const addrs = await backend.resolve('localhost', 4);
     expect(addrs).toContainEqual({ family: 4, ip: '127.0.0.1', port: 0 });

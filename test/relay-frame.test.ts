@@ -110,7 +110,8 @@ describe('client frames', () => {
     const r = client(clientFrames.resolve(5, 6, 'localhost'));
     expect(r.kind === 'resolve' && { family: r.family, name: new TextDecoder().decode(r.name) }).toEqual({ family: 6, name: 'localhost' });
     expect(client(clientFrames.data(2, Uint8Array.of(1, 2)))).toMatchObject({ kind: 'data', socket: 2 });
-    expect(client(clientFrames.end(2))).toEqual({ kind: 'end', socket: 2 });
+    expect(client(clientFrames.end(2))).toEqual({ kind: 'end', socket: 2, closed: false });
+    expect(client(clientFrames.end(2, true))).toEqual({ kind: 'end', socket: 2, closed: true });
     expect(client(clientFrames.reset(2))).toEqual({ kind: 'reset', socket: 2 });
     expect(client(clientFrames.close(2))).toEqual({ kind: 'close', socket: 2 });
     const d = client(clientFrames.datagram(2, A4, Uint8Array.of(5)));

@@ -43,7 +43,12 @@ describe('the oracle on the spec’s examples', () => {
     const connect = hex(`01 00 0000 01000000 01000000 28000000  04 00 901f 7f000001 ${'00'.repeat(12)}  ${'00'.repeat(20)}`);
     expect(parseClientMessage(connect, MAX_FRAME)).toMatchObject({ frame: { op: 'connect', socket: 1, request: 1, to: { family: 4, ip: '127.0.0.1', port: 8080 }, from: null } });
     expect(parseClientMessage(hex('10 00 0000 01000000 00000000 02000000 6869'), MAX_FRAME)).toMatchObject({ frame: { op: 'data', socket: 1 } });
-    expect(parseClientMessage(hex('11 00 0000 01000000 00000000 00000000'), MAX_FRAME)).toMatchObject({ frame: { op: 'end', socket: 1 } });
+    expect(parseClientMessage(hex('11 00 0000 01000000 00000000 00000000'), MAX_FRAME)).toMatchObject({ frame: { op: 'end', socket: 1, closed: false } });
+    // Section 6.2: END with flag CLOSED (4-byte payload), and what breaks its layout.
+    expect(parseClientMessage(hex('11 00 0000 01000000 00000000 04000000 01000000'), MAX_FRAME)).toMatchObject({ frame: { op: 'end', socket: 1, closed: true } });
+    expect(oracleVerdict(hex('11 00 0000 01000000 00000000 04000000 02000000'))).toBe(SPEC_CLOSE.BAD_FRAME);
+    expect(oracleVerdict(hex('11 00 0000 01000000 00000000 04000000 01000100'))).toBe(SPEC_CLOSE.BAD_FRAME);
+    expect(oracleVerdict(hex('11 00 0000 01000000 00000000 01000000 01'))).toBe(SPEC_CLOSE.BAD_FRAME);
   });
 
   it('names the close codes of section 11', () => {

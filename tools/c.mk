@@ -23,8 +23,9 @@ TESTS := $(basename $(notdir $(wildcard c-src/tests/*.c)))
 # Benchmark programs (npm run bench); they share c-src/bench/bench.h.
 BENCH := $(basename $(notdir $(wildcard c-src/bench/*.c)))
 BENCH_H := $(wildcard c-src/bench/*.h)
-# Programs that only make sense as wasm (they print the wasm32 ABI layout).
-WASM_ONLY := abi_layout
+# Programs that only make sense as wasm (they print the wasm32 ABI layout, or
+# call the ABI's imports directly).
+WASM_ONLY := abi_layout wasm_bind_linger
 
 WASM := $(patsubst %,build/wasm/%.wasm,$(EXAMPLES) $(TESTS) $(BENCH))
 NATIVE := $(patsubst %,build/native/%,$(filter-out $(WASM_ONLY),$(EXAMPLES) $(TESTS) $(BENCH)))

@@ -27,6 +27,8 @@ interface Manifest {
 // Suggested arguments: the port every tutorial uses, on loopback.
 const SUGGESTED_ARGS: Record<string, string> = {
   udp_client: '127.0.0.1 8080 hello',
+  // Its input is a file added to the pane's directory, /data.
+  upcase: '/data/in.txt /data/out.txt',
 };
 
 // How many clients a preset starts with: a chat needs two to be a chat.

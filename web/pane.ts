@@ -1,13 +1,14 @@
 // One program on the page: which program, its arguments, Run/Stop, its
 // state, and its terminal. Each pane is one lifeline of the diagram.
 
-import { h, svg } from './dom.js';
+import { h } from './dom.js';
 import { ArgsError, splitArgs } from './args.js';
 import type { Catalog, Program } from './catalog.js';
 import { suggestedArgs } from './catalog.js';
 import type { Runner } from './runner.js';
 import type { SequencePanel } from './sequence/panel.js';
 import { TerminalView } from './terminal/terminal-view.js';
+import { FilesView, uploadIcon } from './files.js';
 import type { PageGuest } from '../host/src/browser/page-guest.js';
 import type { GuestEnd } from '../host/src/io/guest-launch.js';
 
@@ -45,6 +46,8 @@ export class Pane {
   private readonly message: HTMLElement;
   private readonly removeButton: HTMLButtonElement;
   private readonly terminal: TerminalView;
+  /** The program's directory, /data. */
+  readonly files: FilesView;
   private guest: PageGuest | null = null;
   private stateNow: PaneState = { kind: 'idle' };
   /** Resolves when the program reaches a point where peers can reach it (bind/listen) or ends. */
@@ -64,6 +67,7 @@ export class Pane {
     this.removeButton = h('button', { type: 'button', class: 'icon', title: 'Remove this program', 'aria-label': 'Remove this program', 'data-testid': `remove-${n}`, onclick: () => deps.remove(this) }, '×');
     this.message = h('div', { class: 'pane-message', 'data-testid': `message-${n}` });
     const termHost = h('div', { class: 'term', 'data-testid': `terminal-${n}` });
+    this.files = new FilesView(n);
     this.element = h('section', { class: 'pane', style: `--lane: ${color}`, 'data-testid': `pane-${n}` },
       h('header', { class: 'pane-head' },
         h('span', { class: 'lane-dot', 'aria-hidden': 'true' }),
@@ -78,6 +82,7 @@ export class Pane {
       h('label', { class: 'cmdline' }, h('span', { class: 'prompt' }, '$'), this.argv0, this.args),
       termHost,
       this.message,
+      this.files.element,
     );
     this.terminal = new TerminalView(termHost);
     termHost.addEventListener('mousedown', () => this.terminal.focus());
@@ -137,8 +142,11 @@ export class Pane {
     try {
       const module = await this.deps.catalog.module(program);
       if (seq !== this.runSeq) return;
-      guest = await this.deps.runner.start(module, argv, {
+      guest = await this.deps.runner.start(module, argv, this.files.contents(), {
         output: (fd, bytes) => this.terminal.output(fd, bytes),
+        dir: (entries) => {
+          if (seq === this.runSeq) this.files.replace(entries);
+        },
         deny: (line) => this.terminal.notice(line),
         trace: (event, at) => {
           this.deps.diagram.call(this.lane, event, at);
@@ -204,6 +212,7 @@ export class Pane {
 
   private setState(state: PaneState): void {
     this.stateNow = state;
+    this.files.setRunning(this.running);
     if (!this.running) this.markReady();
     this.show();
     this.deps.changed();
@@ -265,11 +274,6 @@ export class Pane {
       this.setState({ kind: 'failed', message: err instanceof Error ? err.message : String(err) });
     }
   }
-}
-
-function uploadIcon(): SVGSVGElement {
-  return svg('svg', { width: 16, height: 16, viewBox: '0 0 16 16', 'aria-hidden': 'true' },
-    svg('path', { d: 'M8 10.5V2.5M4.5 6 8 2.5 11.5 6M2.5 10.5v3h11v-3', fill: 'none', stroke: 'currentColor', 'stroke-width': 1.5, 'stroke-linecap': 'round', 'stroke-linejoin': 'round' }));
 }
 
 function describe(s: PaneState): [badge: string, message: string] {

@@ -12,6 +12,8 @@ export interface WasockTestApi {
   /** The terminal's text: lines joined with \n, trailing blanks dropped. */
   terminalText(pane: number): Promise<string>;
   state(pane: number): PaneState;
+  /** The files of the pane's directory (/data) as the page lists them. */
+  files(pane: number): { path: string; size: number }[];
   network(): { mode: string; relay: RelayStatus };
   /** The diagram as text: rows (lane and label) and arrows (kind, from row, to row). */
   diagram(): { rows: { lane: number; label: string }[]; arrows: { kind: string; from: number; to: number; label: string }[]; stubs: { row: number; direction: string; label: string }[] };
@@ -27,6 +29,7 @@ export function installTestApi(panes: () => Pane[], network: Network, diagram: S
     panes: () => panes().length,
     terminalText: (i) => pane(i).terminalText(),
     state: (i) => pane(i).state,
+    files: (i) => pane(i).files.files(),
     network: () => ({ mode: network.mode, relay: network.relayStatus }),
     diagram: () => {
       const d = diagram.diagram;

@@ -22,6 +22,9 @@ int main(void) {
            offsetof(wasock_addr_hints, family), offsetof(wasock_addr_hints, enabled));
     printf("\"iovec\":{\"size\":%zu,\"buf\":%zu,\"len\":%zu},", sizeof(wasock_iovec),
            offsetof(wasock_iovec, buf), offsetof(wasock_iovec, len));
+    printf("\"ip_record\":{\"size\":%zu,\"kind\":%zu,\"ip4\":%zu,\"ip6\":%zu,\"multicast_loop_ipv6\":%d},",
+           sizeof(wasock_ip), offsetof(wasock_ip, kind), offsetof(wasock_ip, u.octets), offsetof(wasock_ip, u.groups),
+           WASOCK_MULTICAST_LOOP_IPV6);
     printf("\"consts\":{"
            "\"addr_kind_ip4\":%d,\"addr_kind_ip6\":%d,"
            "\"socktype_dgram\":%d,\"socktype_stream\":%d,\"socktype_any\":%d,"

@@ -68,6 +68,8 @@ static inline const char *errname(int e) {
 #ifdef ENOTCAPABLE
     case ENOTCAPABLE: return "ENOTCAPABLE";
 #endif
+    case EPROTO: return "EPROTO";
+    case ENODEV: return "ENODEV";
     default: {
         static char other[32];
         snprintf(other, sizeof other, "errno %d", e);

@@ -51,7 +51,7 @@ type Misuse = 'listenUdp' | 'acceptUnlistened' | 'readUnconnected' | 'connectTwi
  * What a script does that a deviation rule (rules.ts) may need to know and
  * the operations alone do not say; the generator's model sets them.
  */
-export type Tag = 'reset-before-accept' | 'close-with-unread';
+export type Tag = 'reset-before-accept' | 'shutdown-with-unread';
 
 export interface SingleScript {
   kind: 'single';
@@ -425,8 +425,8 @@ class Lowering {
     // where stacks differ most in timing: follow it without blocking.
     if (how !== 'wr') me.shutRd = true;
     // Shut both ways with bytes on their way in: the relay cannot tell
-    // them from bytes sent after (rules.ts, relay-close-with-data-in-flight).
-    if (me.shutRd && me.finOut && me.pending > 0) this.tags.add('close-with-unread');
+    // them from bytes sent after (rules.ts, relay-shutdown-with-data-in-flight).
+    if (me.shutRd && me.finOut && me.pending > 0) this.tags.add('shutdown-with-unread');
   }
 
   private close(c: Conn, s: Side, linger0: boolean): void {
@@ -437,7 +437,6 @@ class Lowering {
     this.emit(s, this.sock(s, 'close', me.handle));
     me.closed = true;
     this.free(s, me.handle);
-    if (me.pending > 0) this.tags.add('close-with-unread');
     if (linger0 || me.pending > 0 || me.shutRd) {
       // A reset (or possibly one): the peer sees ECONNRESET on its next call.
       this.murky(peer);

@@ -51,9 +51,9 @@ function connectsToBoundNotListening(script: Script): boolean {
 
 export const RULES: Rule[] = [
   {
-    name: 'relay-close-with-data-in-flight',
-    why: 'a close() (or shutdown both ways) while bytes are still on their way from the relay to the page is decided without them: FIN, then a reset when they arrive (the peer sees EPIPE where Linux, whose kernel holds those bytes, resets at once with ECONNRESET); after a shutdown both ways they reset the connection',
-    applies: (script, hosts) => hosts.includes('relay') && (script.tags ?? []).includes('close-with-unread'),
+    name: 'relay-shutdown-with-data-in-flight',
+    why: 'a shutdown both ways while bytes are still on their way from the relay to the page takes them for data that arrived after it, and resets the connection; Linux, whose kernel already held them, does not',
+    applies: (script, hosts) => hosts.includes('relay') && (script.tags ?? []).includes('shutdown-with-unread'),
   },
   {
     name: 'reset-before-accept',

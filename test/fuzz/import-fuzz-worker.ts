@@ -136,6 +136,8 @@ function argArbs(name: string, params: ('i32' | 'i64')[]): fc.Arbitrary<(number 
     if (vectored && i === 3 && name.startsWith('sock_')) return smallArb;
     if (name === 'poll_oneoff' && i === 2) return fc.integer({ min: -1, max: 40 });
     if (name === 'sock_addr_resolve' && i === 4) return lenArb;
+    if (name.endsWith('_membership') && i === 1) return ptrArb;
+    if (name === 'sock_get_ip_multicast_loop' && i === 1) return smallArb;
     if ((name === 'sock_listen' || name.startsWith('sock_set_') || name === 'fd_fdstat_set_flags' || name === 'sock_shutdown') && i >= 1) return fc.oneof(smallArb, fc.integer());
     if (name === 'sock_accept' && i === 1) return smallArb;
     return ptrArb;
@@ -212,6 +214,16 @@ const IOV_MAX = 1024;
 const GET_SIZE: Record<string, number> = {
   reuse_addr: 1, reuse_port: 1, keep_alive: 1, tcp_no_delay: 1, broadcast: 1, ipv6_only: 1, ip_ttl: 1,
   recv_buf_size: 4, send_buf_size: 4, recv_timeout: 8, send_timeout: 8,
+  tcp_keep_idle: 4, tcp_keep_intvl: 4, tcp_fastopen_connect: 1, tcp_quick_ack: 1, ip_multicast_ttl: 1,
+};
+/** Getters of options that belong to one kind of socket: Linux's EOPNOTSUPP elsewhere (checked before the pointer). */
+const GET_ONLY_ON: Record<string, (sock: SocketFd) => boolean> = {
+  tcp_no_delay: (s) => s.type === 'stream',
+  tcp_keep_idle: (s) => s.type === 'stream',
+  tcp_keep_intvl: (s) => s.type === 'stream',
+  tcp_fastopen_connect: (s) => s.type === 'stream',
+  tcp_quick_ack: (s) => s.type === 'stream',
+  ipv6_only: (s) => s.family === 6,
 };
 
 /** A guest pointer range that does not fit in memory (pointers and lengths are u32). */
@@ -267,7 +279,7 @@ function expectedErrno(name: string, args: (number | bigint)[]): Set<number> | n
   // browser_wasi_shim's, which says ENOTSUP (wasi-libc scans from fd 3).
   if (name === 'fd_prestat_get') return obj instanceof SocketFd ? one(EBADF) : one(EBADF, ENOTSUP);
   if (name.startsWith('sock_') && !(obj instanceof SocketFd)) return one(ENOTSOCK);
-  if (name === 'fd_close') return obj instanceof SocketFd ? one(0) : null;
+  if (name === 'fd_close' || name === 'sock_close') return obj instanceof SocketFd ? one(0) : null;
   if (name === 'fd_fdstat_get') return outside(a[1]!, SZ.fdstat) ? one(EFAULT) : one(0);
   if (name === 'fd_read' || name === 'fd_write') {
     if (!(obj instanceof SocketFd) && !(obj instanceof StdinFd) && name === 'fd_read') return null;
@@ -281,6 +293,13 @@ function expectedErrno(name: string, args: (number | bigint)[]): Set<number> | n
 
   const get = /^sock_get_(.*)$/.exec(name)?.[1];
   if (get === 'linger') return outside(a[1]!, 1) || outside(a[2]!, 4) ? one(EFAULT) : one(0);
+  if (get === 'ip_multicast_loop') {
+    // (fd, ipv6, *out): ipv6 is 0 or 1; IPv6's loop only on an IPv6 socket.
+    if (a[1] !== 0 && a[1] !== 1) return one(EINVAL);
+    if (a[1] === 1 && sock.family !== 6) return one(ENOTSUP);
+    return outside(a[2]!, 1) ? one(EFAULT) : one(0);
+  }
+  if (get !== undefined && GET_ONLY_ON[get] && !GET_ONLY_ON[get]!(sock)) return one(ENOTSUP);
   // A getter on an open socket cannot fail except through its pointer.
   if (get !== undefined) return outside(a[1]!, GET_SIZE[get]!) ? one(EFAULT) : one(0);
   switch (name) {
@@ -327,6 +346,7 @@ function outputRegions(name: string, args: (number | bigint)[]): [number, number
   const iovBufs = (ptr: number, count: number): [number, number][] => (iovecs(ptr, count) ?? []).map((b) => [b.buf, b.len]);
   const get = /^sock_get_(.*)$/.exec(name)?.[1];
   if (get === 'linger') return [[a[1]!, 1], [a[2]!, 4]];
+  if (get === 'ip_multicast_loop') return [[a[2]!, 1]];
   if (get !== undefined) return [[a[1]!, GET_SIZE[get]!]];
   switch (name) {
     case 'fd_read': return [...iovBufs(a[1]!, a[2]!), [a[3]!, 4]];
@@ -370,7 +390,7 @@ function checkMemory(call: string, outputs: [number, number][]): void {
 let calls = 0;
 let slowest = 0;
 let slowestCall = '';
-/** Sockets opened (canary, sentinels, successful sock_open/sock_accept) and closed (fd_close of a socket). */
+/** Sockets opened (canary, sentinels, successful sock_open/sock_accept) and closed (fd_close or sock_close of a socket). */
 let opened = 3;
 let closed = 0;
 
@@ -382,7 +402,7 @@ const details = fc.check(
       const started = performance.now();
       const expected = expectedErrno(name, args);
       const outputs = outputRegions(name, args);
-      const wasSocket = name === 'fd_close' && guest.ctx.fds[args[0] as number] instanceof SocketFd;
+      const wasSocket = (name === 'fd_close' || name === 'sock_close') && guest.ctx.fds[args[0] as number] instanceof SocketFd;
       before.set(new Uint8Array(memory.buffer));
       lastRaw = 'no import was called';
       const result = exports[`call_${name}`](...args);

@@ -6,7 +6,10 @@ import type { ParamType } from '../helpers/wasm-bytes.js';
 
 const i32 = (n: number): ParamType[] => Array.from({ length: n }, () => 'i32');
 
-const bools = ['reuse_addr', 'reuse_port', 'keep_alive', 'tcp_no_delay', 'broadcast', 'ipv6_only', 'recv_buf_size', 'send_buf_size', 'ip_ttl'];
+const bools = [
+  'reuse_addr', 'reuse_port', 'keep_alive', 'tcp_no_delay', 'broadcast', 'ipv6_only', 'recv_buf_size', 'send_buf_size', 'ip_ttl',
+  'tcp_keep_idle', 'tcp_keep_intvl', 'tcp_fastopen_connect', 'tcp_quick_ack', 'ip_multicast_ttl',
+];
 
 export const FUZZED_IMPORTS: { name: string; params: ParamType[] }[] = [
   { name: 'fd_read', params: i32(4) },
@@ -40,4 +43,9 @@ export const FUZZED_IMPORTS: { name: string; params: ParamType[] }[] = [
   { name: 'sock_get_recv_timeout', params: i32(2) },
   { name: 'sock_set_send_timeout', params: ['i32', 'i64'] },
   { name: 'sock_get_send_timeout', params: i32(2) },
+  { name: 'sock_set_ip_multicast_loop', params: i32(3) },
+  { name: 'sock_get_ip_multicast_loop', params: i32(3) },
+  { name: 'sock_set_ip_add_membership', params: i32(3) },
+  { name: 'sock_set_ip_drop_membership', params: i32(3) },
+  { name: 'sock_close', params: i32(1) },
 ];

@@ -23,7 +23,13 @@ export interface GuestRun {
 }
 
 /** Starts build/wasm/NAME.wasm; killed after 20 s. maxSockets is small: tests run dozens of guests. */
-export function startGuest(backend: NetBackend, name: string, args: string[], maxSockets = 16): GuestRun {
+export function startGuest(
+  backend: NetBackend,
+  name: string,
+  args: string[],
+  maxSockets = 16,
+  extra: { policy?: NetPolicy; emulate?: { iwasmBindLinger?: boolean } } = {},
+): GuestRun {
   const out = { 1: '', 2: '' };
   const waiters: (() => void)[] = [];
   const decoders = { 1: new TextDecoder(), 2: new TextDecoder() };
@@ -31,7 +37,8 @@ export function startGuest(backend: NetBackend, name: string, args: string[], ma
     module: new WebAssembly.Module(readFileSync(join(ROOT, 'build', 'wasm', `${name}.wasm`))),
     args: [name, ...args],
     env: [],
-    policy: NetPolicy.parse(undefined),
+    policy: extra.policy ?? NetPolicy.parse(undefined),
+    emulate: extra.emulate,
     trace: false,
     dirs: [],
     maxSockets,

@@ -45,7 +45,8 @@ export type ClientFrame =
   | { op: 'udp-bind'; socket: number; request: number; at: SpecAddr; flags: number }
   | { op: 'resolve'; request: number; family: number; name: Uint8Array }
   | { op: 'data'; socket: number; payload: Uint8Array }
-  | { op: 'end' | 'reset' | 'close'; socket: number }
+  | { op: 'end'; socket: number; closed: boolean }
+  | { op: 'reset' | 'close'; socket: number }
   | { op: 'datagram'; socket: number; to: SpecAddr; payload: Uint8Array }
   | { op: 'setopt'; socket: number; option: number; value: number }
   | { op: 'credit'; socket: number; bytes: number }
@@ -152,12 +153,17 @@ export function parseClientMessage(message: Uint8Array | string, maxFrameBytes: 
       if (why) return bad(why);
       return { frame: { op: 'data', socket, payload: p } };
     }
-    case SPEC_OP.END:
+    case SPEC_OP.END: {
+      // Section 3: empty, or (client → relay) u8 flags, 3 zero bytes; section 6.2: flag bit 0 is CLOSED.
+      const why = traffic() ?? (p.length !== 0 && p.length !== 4 ? 'END size' : p.length === 4 && (p[0]! & ~1) !== 0 ? 'END flags' : p.length === 4 && (p[1] || p[2] || p[3]) ? 'END zero bytes' : null);
+      if (why) return bad(why);
+      return { frame: { op: 'end', socket, closed: p.length === 4 && p[0] === 1 } };
+    }
     case SPEC_OP.RESET:
     case SPEC_OP.CLOSE: {
-      const why = traffic() ?? (p.length !== 0 ? 'payload on END/RESET/CLOSE' : null);
+      const why = traffic() ?? (p.length !== 0 ? 'payload on RESET/CLOSE' : null);
       if (why) return bad(why);
-      return { frame: { op: op === SPEC_OP.END ? 'end' : op === SPEC_OP.RESET ? 'reset' : 'close', socket } };
+      return { frame: { op: op === SPEC_OP.RESET ? 'reset' : 'close', socket } };
     }
     case SPEC_OP.DATAGRAM: {
       const why = traffic() ?? (p.length < ADDR ? 'DATAGRAM without an address' : null);

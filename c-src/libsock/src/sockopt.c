@@ -28,6 +28,10 @@ typedef enum {
     OPT_TIMEOUT, /* struct timeval <-> i64/u64 microseconds */
     OPT_TYPE,    /* read-only: fd filetype */
     OPT_ERROR,   /* read-only: pending socket error */
+    OPT_SECONDS, /* int <-> u32, range checked by the host (TCP_KEEPIDLE/KEEPINTVL) */
+    OPT_INT_U8,  /* int passed as is (the host checks it) <-> u8 */
+    OPT_IP_BYTE, /* int or unsigned char <-> u8 (IP_MULTICAST_TTL/LOOP, as Linux takes either) */
+    OPT_MEMBERSHIP, /* write-only: struct ip_mreq / ip_mreqn -> group + interface */
 } opt_shape;
 
 /* Which sockets an option applies to; Linux refuses the others. */
@@ -76,7 +80,38 @@ static const opt_row options[] = {
      NULL},
     {IPPROTO_IPV6, IPV6_V6ONLY, OPT_FLAG, INET6_ONLY, __wasock_sock_set_ipv6_only,
      __wasock_sock_get_ipv6_only, NULL, NULL, NULL},
+    {IPPROTO_TCP, TCP_KEEPIDLE, OPT_SECONDS, STREAM_ONLY, __wasock_sock_set_tcp_keep_idle, NULL,
+     __wasock_sock_get_tcp_keep_idle, NULL, NULL},
+    {IPPROTO_TCP, TCP_KEEPINTVL, OPT_SECONDS, STREAM_ONLY, __wasock_sock_set_tcp_keep_intvl, NULL,
+     __wasock_sock_get_tcp_keep_intvl, NULL, NULL},
+    {IPPROTO_TCP, TCP_FASTOPEN_CONNECT, OPT_INT_U8, STREAM_ONLY, __wasock_sock_set_tcp_fastopen_connect,
+     __wasock_sock_get_tcp_fastopen_connect, NULL, NULL, NULL},
+    {IPPROTO_TCP, TCP_QUICKACK, OPT_INT_U8, STREAM_ONLY, __wasock_sock_set_tcp_quick_ack,
+     __wasock_sock_get_tcp_quick_ack, NULL, NULL, NULL},
+    {IPPROTO_IP, IP_MULTICAST_TTL, OPT_IP_BYTE, ANY_SOCKET, __wasock_sock_set_ip_multicast_ttl,
+     __wasock_sock_get_ip_multicast_ttl, NULL, NULL, NULL},
+    /* The loop options' imports take the family as a middle argument: their
+     * calls are spelled out in set_value / get_value. */
+    {IPPROTO_IP, IP_MULTICAST_LOOP, OPT_IP_BYTE, ANY_SOCKET, NULL, NULL, NULL, NULL, NULL},
+    {IPPROTO_IPV6, IPV6_MULTICAST_LOOP, OPT_INT_U8, INET6_ONLY, NULL, NULL, NULL, NULL, NULL},
+    {IPPROTO_IP, IP_ADD_MEMBERSHIP, OPT_MEMBERSHIP, ANY_SOCKET, NULL, NULL, NULL, NULL, NULL},
+    {IPPROTO_IP, IP_DROP_MEMBERSHIP, OPT_MEMBERSHIP, ANY_SOCKET, NULL, NULL, NULL, NULL, NULL},
 };
+
+/* IP_MULTICAST_LOOP and IPV6_MULTICAST_LOOP share one import pair. */
+static int set_loop(int fd, const opt_row *row, uint32_t value) {
+    uint32_t ipv6 = row->level == IPPROTO_IPV6 ? WASOCK_MULTICAST_LOOP_IPV6 : 0;
+    return __wasock_sock_set_ip_multicast_loop(fd, ipv6, value);
+}
+
+static int get_loop(int fd, const opt_row *row, uint8_t *out) {
+    uint32_t ipv6 = row->level == IPPROTO_IPV6 ? WASOCK_MULTICAST_LOOP_IPV6 : 0;
+    return __wasock_sock_get_ip_multicast_loop(fd, ipv6, out);
+}
+
+static int is_loop(const opt_row *row) {
+    return row->name == (row->level == IPPROTO_IPV6 ? IPV6_MULTICAST_LOOP : IP_MULTICAST_LOOP);
+}
 
 /* Unknown level and unknown name both answer ENOPROTOOPT, as Linux does for
  * an inet socket. */
@@ -168,6 +203,54 @@ static int set_value(int fd, const opt_row *row, const void *val, socklen_t len)
         int64_t secs = tv.tv_sec > MAX_TIMEOUT_SECONDS ? MAX_TIMEOUT_SECONDS : tv.tv_sec;
         return row->set_i64(fd, secs * 1000000 + tv.tv_usec);
     }
+    case OPT_SECONDS:
+    case OPT_INT_U8: {
+        int v;
+        if (len < (socklen_t)sizeof v)
+            return EINVAL;
+        memcpy(&v, val, sizeof v);
+        if (is_loop(row))
+            return set_loop(fd, row, (uint32_t)v);
+        return row->set_u32(fd, (uint32_t)v);
+    }
+    case OPT_IP_BYTE: {
+        /* Linux takes an int, or a single byte when optlen is shorter. */
+        int v;
+        if (len >= (socklen_t)sizeof v)
+            memcpy(&v, val, sizeof v);
+        else if (len >= 1)
+            v = *(const unsigned char *)val;
+        else
+            return EINVAL;
+        if (is_loop(row))
+            return set_loop(fd, row, v != 0);
+        if (v == -1)
+            v = 1; /* IP_MULTICAST_TTL: -1 restores the default */
+        if (v < 0 || v > 255)
+            return EINVAL;
+        return row->set_u32(fd, (uint32_t)v);
+    }
+    case OPT_MEMBERSHIP: {
+        /* struct ip_mreq: the group, then the interface address (ip_mreqn
+         * starts the same way; its ifindex is not carried). */
+        struct in_addr addrs[2];
+        /* Linux refuses a stream socket (EPROTO) before looking at optlen. */
+        int filetype, err;
+        if ((err = socket_filetype(fd, &filetype)) != 0)
+            return err;
+        if (filetype == WASOCK_FILETYPE_SOCKET_STREAM)
+            return EPROTO;
+        if (len < (socklen_t)sizeof addrs)
+            return EINVAL;
+        memcpy(addrs, val, sizeof addrs);
+        wasock_ip group;
+        memset(&group, 0, sizeof group);
+        group.kind = WASOCK_ADDR_KIND_IP4;
+        memcpy(group.u.octets, &addrs[0].s_addr, 4);
+        if (row->name == IP_ADD_MEMBERSHIP)
+            return __wasock_sock_set_ip_add_membership(fd, &group, addrs[1].s_addr);
+        return __wasock_sock_set_ip_drop_membership(fd, &group, addrs[1].s_addr);
+    }
     case OPT_TYPE:
     case OPT_ERROR:
         return ENOPROTOOPT; /* read-only */
@@ -203,14 +286,17 @@ static int get_value(int fd, const opt_row *row, void *val, socklen_t *len) {
     int err;
     switch (row->shape) {
     case OPT_FLAG:
-    case OPT_TTL: {
+    case OPT_TTL:
+    case OPT_INT_U8:
+    case OPT_IP_BYTE: {
         uint8_t b = 0;
-        if ((err = row->get_u8(fd, &b)) != 0)
+        if ((err = is_loop(row) ? get_loop(fd, row, &b) : row->get_u8(fd, &b)) != 0)
             return err;
         int v = row->shape == OPT_FLAG ? (b != 0) : b;
         return put(val, len, &v, sizeof v);
     }
-    case OPT_SIZE: {
+    case OPT_SIZE:
+    case OPT_SECONDS: {
         uint32_t n = 0;
         if ((err = row->get_u32(fd, &n)) != 0)
             return err;
@@ -257,6 +343,8 @@ static int get_value(int fd, const opt_row *row, void *val, socklen_t *len) {
         }
         return put(val, len, &pending, sizeof pending);
     }
+    case OPT_MEMBERSHIP:
+        return ENOPROTOOPT; /* write-only, as on Linux */
     }
     return ENOPROTOOPT;
 }

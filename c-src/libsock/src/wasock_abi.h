@@ -196,4 +196,54 @@ int32_t __wasock_sock_set_send_timeout(int32_t fd, int64_t micros);
 WASOCK_IMPORT("sock_get_send_timeout")
 int32_t __wasock_sock_get_send_timeout(int32_t fd, uint64_t *out);
 
+/* The rest of WAMR's table: TCP keep-alive timing and flags, multicast. */
+WASOCK_IMPORT("sock_set_tcp_keep_idle")
+int32_t __wasock_sock_set_tcp_keep_idle(int32_t fd, uint32_t seconds);
+WASOCK_IMPORT("sock_get_tcp_keep_idle")
+int32_t __wasock_sock_get_tcp_keep_idle(int32_t fd, uint32_t *out);
+WASOCK_IMPORT("sock_set_tcp_keep_intvl")
+int32_t __wasock_sock_set_tcp_keep_intvl(int32_t fd, uint32_t seconds);
+WASOCK_IMPORT("sock_get_tcp_keep_intvl")
+int32_t __wasock_sock_get_tcp_keep_intvl(int32_t fd, uint32_t *out);
+WASOCK_IMPORT("sock_set_tcp_fastopen_connect")
+int32_t __wasock_sock_set_tcp_fastopen_connect(int32_t fd, uint32_t value);
+WASOCK_IMPORT("sock_get_tcp_fastopen_connect")
+int32_t __wasock_sock_get_tcp_fastopen_connect(int32_t fd, uint8_t *out);
+WASOCK_IMPORT("sock_set_tcp_quick_ack")
+int32_t __wasock_sock_set_tcp_quick_ack(int32_t fd, uint32_t value);
+WASOCK_IMPORT("sock_get_tcp_quick_ack")
+int32_t __wasock_sock_get_tcp_quick_ack(int32_t fd, uint8_t *out);
+WASOCK_IMPORT("sock_set_ip_multicast_ttl")
+int32_t __wasock_sock_set_ip_multicast_ttl(int32_t fd, uint32_t ttl);
+WASOCK_IMPORT("sock_get_ip_multicast_ttl")
+int32_t __wasock_sock_get_ip_multicast_ttl(int32_t fd, uint8_t *out);
+
+/* The middle argument picks IPV6_MULTICAST_LOOP (1) or IP_MULTICAST_LOOP (0). */
+#define WASOCK_MULTICAST_LOOP_IPV6 1
+WASOCK_IMPORT("sock_set_ip_multicast_loop")
+int32_t __wasock_sock_set_ip_multicast_loop(int32_t fd, uint32_t ipv6, uint32_t enabled);
+WASOCK_IMPORT("sock_get_ip_multicast_loop")
+int32_t __wasock_sock_get_ip_multicast_loop(int32_t fd, uint32_t ipv6, uint8_t *out);
+
+/* A group for add/drop membership: an addr without its port (20 bytes). The
+ * interface is ip_mreq.imr_interface.s_addr, a u32 in network order. */
+typedef struct wasock_ip {
+    uint32_t kind;
+    union {
+        uint8_t octets[4];
+        uint16_t groups[8];
+    } u;
+} wasock_ip;
+#ifdef __wasm32__
+_Static_assert(sizeof(wasock_ip) == 20, "ip record is 20 bytes");
+#endif
+WASOCK_IMPORT("sock_set_ip_add_membership")
+int32_t __wasock_sock_set_ip_add_membership(int32_t fd, const wasock_ip *group, uint32_t iface);
+WASOCK_IMPORT("sock_set_ip_drop_membership")
+int32_t __wasock_sock_set_ip_drop_membership(int32_t fd, const wasock_ip *group, uint32_t iface);
+
+/* WAMR's sock_close (fd_close does the same for a socket; libsock uses that). */
+WASOCK_IMPORT("sock_close")
+int32_t __wasock_sock_close(int32_t fd);
+
 #endif /* WASOCK_ABI_H */

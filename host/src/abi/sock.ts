@@ -12,6 +12,10 @@ export const ADDR_KIND = { IPV4: 0, IPV6: 1 } as const;
 export const ADDR = { size: 24, align: 4, kind: 0, ip4: 4, ip4Port: 8, ip6: 4, ip6Port: 20 } as const;
 export const ADDR_INFO = { size: 28, addr: 0, type: 24 } as const;
 export const HINTS = { size: 12, type: 0, family: 4, enabled: 8 } as const;
+/** An IP address without a port (sock_set_ip_add/drop_membership's group): kind, then the address as in `addr`. */
+export const IP_RECORD = { size: 20, kind: 0, ip4: 4, ip6: 4 } as const;
+/** sock_set/get_ip_multicast_loop's middle argument. */
+export const MULTICAST_LOOP_IPV6 = 1;
 
 export type SockType = 'stream' | 'dgram';
 
@@ -50,4 +54,24 @@ export function writeAddr(view: DataView, ptr: number, addr: SockAddr): void {
     }
     view.setUint16(ptr + ADDR.ip6Port, addr.port, true);
   }
+}
+
+/** Reads an ABI IP record (no port) at `ptr`; null when the kind is neither IPv4 nor IPv6. */
+export function readIpRecord(view: DataView, ptr: number): { family: 4 | 6; ip: string } | null {
+  const kind = view.getUint32(ptr + IP_RECORD.kind, true);
+  if (kind === ADDR_KIND.IPV4) return { family: 4, ip: formatIp(new Uint8Array(view.buffer, view.byteOffset + ptr + IP_RECORD.ip4, 4).slice()) };
+  if (kind !== ADDR_KIND.IPV6) return null;
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    const group = view.getUint16(ptr + IP_RECORD.ip6 + 2 * i, true);
+    bytes[2 * i] = group >> 8;
+    bytes[2 * i + 1] = group & 0xff;
+  }
+  return { family: 6, ip: formatIp(bytes) };
+}
+
+/** An IPv4 address passed as a u32 in network order (ip_mreq.imr_interface.s_addr) → text. */
+export function ip4FromNetworkU32(value: number): string {
+  const v = value >>> 0;
+  return `${v & 0xff}.${(v >>> 8) & 0xff}.${(v >>> 16) & 0xff}.${v >>> 24}`;
 }

@@ -5,6 +5,7 @@
 import { runGuest } from '../wasi/guest.js';
 import type { WorkerReport, WorkerStart } from './messages.js';
 import { flushWhileAsleep, TraceBatch } from './trace-batch.js';
+import { DirSync, memoryPreopen, memoryDirImports } from './memory-dir.js';
 
 /** The worker global as this file uses it (the project's lib is DOM, not WebWorker). */
 interface WorkerScope {
@@ -19,6 +20,9 @@ scope.addEventListener('message', (event) => {
   const { init } = event.data;
   const traces = new TraceBatch((events) => report({ kind: 'trace', events }));
   if (init.trace) flushWhileAsleep(traces);
+  const dir = memoryPreopen(event.data.dir ?? []);
+  const dirSync = new DirSync(dir, (entries) => report({ kind: 'dir', entries }));
+  flushWhileAsleep(dirSync);
   let outcome: WorkerReport & { kind: 'outcome' };
   try {
     const result = runGuest(init, {
@@ -27,14 +31,16 @@ scope.addEventListener('message', (event) => {
       write: (fd, bytes) => report({ kind: 'output', fd, bytes: bytes.slice() }),
       trace: init.trace ? (trace) => traces.add(trace, performance.timeOrigin + performance.now()) : null,
       deny: (line) => report({ kind: 'deny', line }),
-      // The browser has no host directories to offer.
-      preopens: [],
+      // The browser has no host directories to offer: one in memory, fd 3.
+      preopens: [dir],
+      hostFs: memoryDirImports(() => dirSync.changed()),
     });
     outcome = { kind: 'outcome', outcome: result };
   } catch (err) {
     outcome = { kind: 'outcome', outcome: { kind: 'trap', message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) } };
   }
-  // The page draws the end after the last calls.
+  // The page draws the end after the last calls, and has the final files before the end.
   traces.flush();
+  dirSync.flush();
   report(outcome);
 }, { once: true });

@@ -4,10 +4,13 @@
 
 import type { GuestInit, GuestOutcome } from '../wasi/guest.js';
 import type { TimedTrace } from './trace-batch.js';
+import type { DirEntry } from './memory-dir.js';
 
 /** The page's start message. */
 export interface WorkerStart {
   init: GuestInit;
+  /** What the guest's directory (memory-dir.ts, BROWSER_DIR) holds at start. */
+  dir?: DirEntry[];
 }
 
 export type WorkerReport =
@@ -19,9 +22,11 @@ export type WorkerReport =
    */
   | { kind: 'trace'; events: TimedTrace[] }
   | { kind: 'deny'; line: string }
+  /** The guest's whole directory as it is now (memory-dir.ts): while it runs, and once more at its end. */
+  | { kind: 'dir'; entries: DirEntry[] }
   | { kind: 'outcome'; outcome: GuestOutcome };
 
 export function isWorkerReport(message: unknown): message is WorkerReport {
   const kind = (message as { kind?: unknown } | null)?.kind;
-  return kind === 'output' || kind === 'trace' || kind === 'deny' || kind === 'outcome';
+  return kind === 'output' || kind === 'trace' || kind === 'deny' || kind === 'dir' || kind === 'outcome';
 }

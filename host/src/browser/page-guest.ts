@@ -10,6 +10,7 @@ import type { NetBackend } from '../net/backend.js';
 import type { NetPolicy } from '../net/policy.js';
 import type { TraceEvent } from '../wasi/trace.js';
 import { isWorkerReport, type WorkerStart } from './messages.js';
+import type { DirEntry } from './memory-dir.js';
 
 /**
  * A tab runs several guests and each arena is allocated whole, so the
@@ -33,6 +34,10 @@ export interface PageGuestOptions {
   /** Socket calls; `at` is wall-clock ms (see browser/messages.ts). Omit to run without tracing. */
   onTrace?(event: TraceEvent, at: number): void;
   onDeny(line: string): void;
+  /** What the guest's directory (memory-dir.ts) holds at start. */
+  dir?: DirEntry[];
+  /** The guest's directory, whole, as the program changes it and once more at its end. */
+  onDir?(entries: DirEntry[]): void;
 }
 
 export interface PageGuest {
@@ -71,6 +76,7 @@ export function startPageGuest(options: PageGuestOptions): PageGuest {
     tty: { stdin: tty, stdout: tty, stderr: tty },
     geometry: options.geometry ?? BROWSER_GEOMETRY,
     backend: options.backend,
+    extra: { dir: options.dir ?? [] },
     thread: webThread(new Worker(options.workerUrl, { type: 'module', name: options.args[0] })),
     // Typed input is pushed as it arrives; a terminal has no way to pause the user.
     stdin: (arena) => {
@@ -83,6 +89,7 @@ export function startPageGuest(options: PageGuestOptions): PageGuest {
         case 'output': options.onOutput(message.fd, message.bytes); break;
         case 'trace': for (const t of message.events) options.onTrace?.(t.event, t.at); break;
         case 'deny': options.onDeny(message.line); break;
+        case 'dir': options.onDir?.(message.entries); break;
         case 'outcome': break; // the launcher handles it
       }
     },

@@ -49,16 +49,24 @@ export class TraceBatch {
   }
 }
 
+/** Anything that holds messages back until a deadline: a TraceBatch, a directory's snapshots (memory-dir.ts). */
+export interface Deferred {
+  /** Milliseconds until it is due, or null when nothing is pending. */
+  dueIn(): number | null;
+  flush(): void;
+}
+
 type Wait = (typedArray: Int32Array | BigInt64Array, index: number, value: number | bigint, timeout?: number) => 'ok' | 'not-equal' | 'timed-out';
 
 /**
  * Makes every Atomics.wait of this thread send `batch` once it is due, while
- * still asleep; returns the undo. The callers (the guest's blocking calls and control
+ * still asleep; returns the undo. Several may be installed: each wraps the
+ * one before. The callers (the guest's blocking calls and control
  * requests) re-check their condition after every wake-up, and a notify
  * that lands between the two halves has changed the value waited on, so
  * the second half returns at once: nothing is missed.
  */
-export function flushWhileAsleep(batch: TraceBatch): () => void {
+export function flushWhileAsleep(batch: Deferred): () => void {
   const wait = Atomics.wait as unknown as Wait;
   const split: Wait = (typedArray, index, value, timeout = Infinity) => {
     const due = batch.dueIn();

@@ -10,6 +10,10 @@ export interface RunArgs {
   env: string[];
   trace: boolean;
   maxSockets: number | undefined;
+  /** --tcplisten HOST:PORT, in order (wasmtime's spelling). */
+  tcpListen: string[];
+  /** --addr-pool=LIST (WAMR's spelling), mapped onto the network policy. */
+  addrPool: string | undefined;
   /** --host-mode; undefined: JSPI where the engine has it. */
   hostMode: 'worker' | 'jspi' | undefined;
   wasm: string | undefined;
@@ -34,6 +38,12 @@ options:
   --trace                print one line per socket call on stderr
   --max-sockets N        most sockets the program may have open (default
                          ${DEFAULT_GEOMETRY.maxSockets}, at most ${Arena.maxSocketsFor(DEFAULT_GEOMETRY.ringBytes)})
+  --tcplisten HOST:PORT  open a TCP listener on the host and give it to the
+                         program as its next preopened descriptor (3 with no
+                         --dir), as wasmtime does; repeatable; under the
+                         network policy like any bind
+  --addr-pool=LIST       WAMR's spelling of the network policy: ADDR[/BITS],...
+                         (e.g. 127.0.0.1/32,::1/128) is allowed on every port
   --host-mode=MODE       jspi: the program runs on the thread that owns its
                          sockets (WebAssembly.Suspending; the default where
                          the engine has it: Node >= 25); worker: in a worker
@@ -45,7 +55,7 @@ options:
 export class UsageError extends Error {}
 
 export function parseRunArgs(argv: string[]): RunArgs {
-  const out: RunArgs = { help: false, allowNet: undefined, dirs: [], env: [], trace: false, maxSockets: undefined, hostMode: undefined, wasm: undefined, guestArgs: [] };
+  const out: RunArgs = { help: false, allowNet: undefined, dirs: [], env: [], trace: false, maxSockets: undefined, tcpListen: [], addrPool: undefined, hostMode: undefined, wasm: undefined, guestArgs: [] };
   let i = 0;
   const value = (name: string): string => {
     const v = argv[++i];
@@ -82,6 +92,11 @@ export function parseRunArgs(argv: string[]): RunArgs {
       const most = Arena.maxSocketsFor(DEFAULT_GEOMETRY.ringBytes);
       if (!Number.isInteger(n) || n < 1 || n > most) throw new UsageError(`--max-sockets ${v}: expected a number from 1 to ${most}`);
       out.maxSockets = n;
+    } else if (arg === '--tcplisten' || arg.startsWith('--tcplisten=')) {
+      out.tcpListen.push(arg === '--tcplisten' ? value('--tcplisten') : arg.slice('--tcplisten='.length));
+    } else if (arg === '--addr-pool' || arg.startsWith('--addr-pool=')) {
+      const list = arg === '--addr-pool' ? value('--addr-pool') : arg.slice('--addr-pool='.length);
+      out.addrPool = out.addrPool === undefined ? list : `${out.addrPool},${list}`;
     } else if (arg === '--host-mode' || arg.startsWith('--host-mode=')) {
       const v = arg === '--host-mode' ? value('--host-mode') : arg.slice('--host-mode='.length);
       if (v !== 'jspi' && v !== 'worker') throw new UsageError(`--host-mode ${v}: expected jspi or worker`);

@@ -3,7 +3,7 @@
 
 import { basename } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { parseAllowNet } from '../net/policy.js';
+import { listenersFromArgs, policyFromArgs } from './interop-args.js';
 import { loadGuestModule, LoadError } from './load-module.js';
 import { parseRunArgs, UsageError, USAGE } from './run-args.js';
 import { startNodeGuest } from '../io/node-guest.js';
@@ -31,8 +31,10 @@ async function main(): Promise<void> {
   }
   if (!args.wasm) fail(`no program given\n${USAGE}`);
   let policy;
+  let listeners;
   try {
-    policy = parseAllowNet(args.allowNet);
+    policy = policyFromArgs(args.allowNet, args.addrPool);
+    listeners = listenersFromArgs(args.tcpListen, policy);
   } catch (err) {
     fail((err as Error).message);
   }
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
     trace: args.trace,
     dirs: args.dirs,
     maxSockets: args.maxSockets,
+    listeners,
     hostMode: args.hostMode,
     stdin: process.stdin,
     tty: { stdin: !!process.stdin.isTTY, stdout: !!process.stdout.isTTY, stderr: !!process.stderr.isTTY },
@@ -86,6 +89,7 @@ async function main(): Promise<void> {
   interrupt('SIGTERM', 143);
   const outcome = await guest.outcome;
   if (stop.code !== 0) process.exit(stop.code);
+  if (outcome.kind === 'refused') fail(outcome.message);
   if (outcome.kind === 'trap') {
     process.stderr.write(`wasock: ${basename(args.wasm)} trapped: ${outcome.message}\n`);
     process.exit(TRAP_EXIT);

@@ -8,7 +8,9 @@
 import { Arena, type ArenaGeometry } from '../bridge/arena.js';
 import type { NetBackend } from '../net/backend.js';
 import type { NetPolicy } from '../net/policy.js';
-import type { GuestInit, GuestOutcome } from '../wasi/guest.js';
+import type { GuestInit, GuestOutcome, PreopenedListener } from '../wasi/guest.js';
+import { formatSockAddr, type SockAddr } from '../net/addr.js';
+import { errnoName } from '../abi/errno.js';
 import { SocketHost } from './socket-host.js';
 import type { StdinFeed } from './stdin-feed.js';
 
@@ -46,6 +48,13 @@ export interface LaunchOptions {
   stdin(arena: Arena): StdinSource;
   /** Fields added to the start message next to `init` (Node: the --dir mappings). */
   extra?: Record<string, unknown>;
+  /**
+   * Listening sockets to open before the guest starts (--tcplisten), already
+   * allowed by the policy; `bind` is what the host really binds (narrowed).
+   */
+  listeners?: { requested: SockAddr; bind: SockAddr; anyAddr: string }[];
+  /** Another runtime's host behaviour to reproduce (GuestInit.emulate; interop tests). */
+  emulate?: GuestInit['emulate'];
   /** Messages that are neither control requests nor the outcome (the browser's output and trace). */
   onMessage?(message: unknown): void;
 }
@@ -61,6 +70,16 @@ export interface LaunchedGuest {
   readonly outcome: Promise<GuestEnd>;
   /** Stops the guest at once; its sockets close as at any exit (queued data, then FIN). */
   kill(): Promise<void>;
+}
+
+async function openListeners(host: SocketHost, wanted: NonNullable<LaunchOptions['listeners']>): Promise<PreopenedListener[]> {
+  const out: PreopenedListener[] = [];
+  for (const l of wanted) {
+    const reply = await host.preopenListener(l.bind, l.anyAddr);
+    if (reply.errno !== 0) throw new Error(`--tcplisten ${formatSockAddr(l.requested)}: ${errnoName(reply.errno)}`);
+    out.push({ slot: reply.slot as number, family: l.requested.family, requested: l.requested, local: reply.local as SockAddr });
+  }
+  return out;
 }
 
 export function launchGuest(options: LaunchOptions): LaunchedGuest {
@@ -82,6 +101,7 @@ export function launchGuest(options: LaunchOptions): LaunchedGuest {
     policy: options.policy.toJSON(),
     trace: options.trace,
     tty: options.tty,
+    emulate: options.emulate,
   };
 
   let settle!: (end: GuestEnd) => void;
@@ -123,7 +143,14 @@ export function launchGuest(options: LaunchOptions): LaunchedGuest {
       finish({ kind: 'trap', message: 'the guest thread ended unexpectedly' });
     },
   });
-  thread.post({ ...options.extra, init }, { host, arena });
+  void openListeners(host, options.listeners ?? []).then(
+    (listeners) => {
+      if (finished) return;
+      if (listeners.length > 0) init.listeners = listeners;
+      thread.post({ ...options.extra, init }, { host, arena });
+    },
+    (err: Error) => finish({ kind: 'refused', message: err.message }, () => thread.terminate()),
+  );
 
   return {
     arena,

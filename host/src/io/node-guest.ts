@@ -10,7 +10,7 @@ import { DEFAULT_GEOMETRY } from '../bridge/arena.js';
 import { NodeBackend } from '../net/node-backend.js';
 import type { NetBackend } from '../net/backend.js';
 import type { NetPolicy } from '../net/policy.js';
-import { launchGuest, type GuestThread } from './guest-launch.js';
+import { launchGuest, type GuestThread, type LaunchOptions } from './guest-launch.js';
 import { ReadableStdin } from './stdin-readable.js';
 import type { GuestOutcome } from '../wasi/guest.js';
 import type { DirMapping } from '../worker/preopens.js';
@@ -41,6 +41,10 @@ export interface NodeGuestOptions {
   workerUrl: URL;
   /** Default: defaultHostMode(). 'jspi' on an engine without JSPI is an error. */
   hostMode?: HostMode;
+  /** Listening sockets handed to the guest as preopened descriptors (--tcplisten). */
+  listeners?: LaunchOptions['listeners'];
+  /** Another runtime's host behaviour to reproduce (interop tests). */
+  emulate?: { iwasmBindLinger?: boolean };
   /** Takes the guest's stdout and stderr (trace and denial lines included) instead of this process's fds 1 and 2. */
   output?: (fd: 1 | 2, bytes: Uint8Array) => void;
 }
@@ -78,6 +82,8 @@ export function startNodeGuest(options: NodeGuestOptions): RunningGuest {
     geometry: { ...DEFAULT_GEOMETRY, maxSockets: options.maxSockets ?? DEFAULT_GEOMETRY.maxSockets },
     backend: options.backend ?? new NodeBackend(),
     sharedArena: hostMode !== 'jspi',
+    emulate: options.emulate,
+    listeners: options.listeners,
     thread: hostMode === 'jspi'
       ? sameThreadGuest((message) => nodeEmbedder({ trace: options.trace, dirs: message.dirs as DirMapping[], out: options.output }))
       : nodeThread(new Worker(options.workerUrl)),

@@ -12,7 +12,7 @@ import { type ControlReply, type ControlRequest, writeReply } from '../bridge/co
 import type { DatagramSocket, Listener, NetBackend, Stream } from '../net/backend.js';
 import { NetError } from '../net/backend.js';
 import type { SockAddr } from '../net/addr.js';
-import { E } from '../abi/errno.js';
+import { E, errnoFromNodeError } from '../abi/errno.js';
 import { encodeDatagramHeader, decodeDatagramHeader, DGRAM_HEADER_BYTES } from './datagram-record.js';
 import { ACCEPT_RECORD_BYTES, encodeAcceptRecord } from './accept-record.js';
 
@@ -70,6 +70,8 @@ interface HostSocket {
   linger0: boolean;
   noDelay: boolean;
   keepAlive: boolean;
+  /** TCP_KEEPIDLE in seconds (Linux's default 7200). */
+  keepIdle: number;
   ipv6Only: boolean;
   reusePort: boolean;
   reuseAddr: boolean;
@@ -79,6 +81,10 @@ interface HostSocket {
   peer?: SockAddr;
   broadcast: boolean;
   ttl: number;
+  multicastTtl: number;
+  multicastLoop: boolean;
+  /** Groups joined before the socket was bound (applied when it binds): "group|iface". */
+  memberships: Set<string>;
 }
 
 export interface SocketHostOptions {
@@ -192,6 +198,7 @@ export class SocketHost {
       case 'shutdown': return this.shutdownSocket(this.get(args.slot), args.how as number);
       case 'sockname': return this.sockname(this.get(args.slot));
       case 'setopt': return this.setopt(this.get(args.slot), args.name as string, args.value as number);
+      case 'membership': return this.membership(this.get(args.slot), args.join === true, args.group as string, (args.iface as string | null) ?? undefined);
       case 'resolve': return this.resolve(args.host as string, args.family as 0 | 4 | 6);
       default: return { errno: E.NOSYS };
     }
@@ -226,6 +233,7 @@ export class SocketHost {
         acceptQueue: [], overflow: [], eofPending: false, readShut: false, writeShut: false,
         waitingDrain: false, closing: false, linger0: false, noDelay: false, keepAlive: false,
         ipv6Only: false, reusePort: false, reuseAddr: false, broadcast: false, ttl: 64,
+        keepIdle: 7200, multicastTtl: 1, multicastLoop: true, memberships: new Set(),
       };
       this.sockets.set(slot, sock);
       return sock;
@@ -293,6 +301,25 @@ export class SocketHost {
   }
 
   // --- control operations ----------------------------------------------
+
+  /**
+   * A listening socket the host opens before the guest starts (run.js
+   * --tcplisten, as wasmtime's): open, bind and listen, as the guest's own
+   * calls would. The guest receives it as a preopened descriptor.
+   */
+  async preopenListener(at: SockAddr, anyAddr: string): Promise<ControlReply> {
+    const opened = this.open('stream', at.family, anyAddr);
+    if (opened.errno !== 0) return opened;
+    const sock = this.get(opened.slot);
+    try {
+      const bound = await this.bind(sock, at);
+      if (bound.errno !== 0) return bound;
+      const listening = await this.listen(sock, 511);
+      return listening.errno !== 0 ? listening : { errno: 0, slot: sock.slot, local: listening.local };
+    } catch (err) {
+      return { errno: err instanceof NetError ? err.errno : E.IO };
+    }
+  }
 
   private open(kind: Kind, family: 4 | 6, anyAddr: string): ControlReply {
     const sock = this.allocate(kind, family, anyAddr);
@@ -379,6 +406,8 @@ export class SocketHost {
     // Accepted sockets inherit TCP_NODELAY and SO_REUSEADDR from the listener, as on Linux.
     if (listenerSock.noDelay) stream.setNoDelay(true);
     sock.reuseAddr = listenerSock.reuseAddr;
+    sock.linger0 = listenerSock.linger0;
+    sock.keepIdle = listenerSock.keepIdle;
     listenerSock.acceptQueue.push(sock);
     listenerSock.rx.write(encodeAcceptRecord({ slot: sock.slot, local: stream.local, remote: stream.remote }));
     wakeGuest(this.arena);
@@ -438,7 +467,7 @@ export class SocketHost {
       if (stream) {
         this.attachStream(sock, stream);
         if (sock.noDelay) stream.setNoDelay(true);
-        if (sock.keepAlive) stream.setKeepAlive(true);
+        if (sock.keepAlive) stream.setKeepAlive(true, sock.keepIdle);
       } else {
         this.arena.store(sock.slot, S.ERROR, errno);
         this.arena.setFlags(sock.slot, SF.HANGUP | SF.TX_CLOSED | SF.RX_EOF);
@@ -518,7 +547,13 @@ export class SocketHost {
     const on = value !== 0;
     switch (name) {
       case 'tcp_no_delay': sock.noDelay = on; sock.stream?.setNoDelay(on); break;
-      case 'keep_alive': sock.keepAlive = on; sock.stream?.setKeepAlive(on); break;
+      case 'keep_alive': sock.keepAlive = on; sock.stream?.setKeepAlive(on, sock.keepIdle); break;
+      case 'keep_idle':
+        sock.keepIdle = value;
+        if (sock.keepAlive) sock.stream?.setKeepAlive(true, value);
+        break;
+      case 'multicast_ttl': sock.multicastTtl = value; sock.udp?.setMulticastTTL?.(value); break;
+      case 'multicast_loop': sock.multicastLoop = on; sock.udp?.setMulticastLoopback?.(on); break;
       case 'broadcast': sock.broadcast = on; sock.udp?.setBroadcast(on); break;
       case 'ip_ttl': sock.ttl = value; sock.udp?.setTTL(value); break;
       case 'ipv6_only': sock.ipv6Only = on; break;
@@ -526,6 +561,29 @@ export class SocketHost {
       case 'reuse_addr': sock.reuseAddr = on; break;
       case 'linger0': sock.linger0 = on; break;
       default: return { errno: E.NOPROTOOPT };
+    }
+    return { errno: 0 };
+  }
+
+  /**
+   * IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP (the guest checked the group, the
+   * policy and its own membership list). A socket not bound yet joins when
+   * it binds, as Linux lets an unbound socket join without binding it.
+   */
+  private membership(sock: HostSocket, join: boolean, group: string, iface: string | undefined): ControlReply {
+    if (sock.kind !== 'dgram') return { errno: E.PROTO };
+    if (!this.backend.multicast) return { errno: E.NOTSUP };
+    const key = `${group}|${iface ?? ''}`;
+    if (!sock.udp) {
+      if (join) sock.memberships.add(key);
+      else sock.memberships.delete(key);
+      return { errno: 0 };
+    }
+    try {
+      if (join) sock.udp.addMembership?.(group, iface);
+      else sock.udp.dropMembership?.(group, iface);
+    } catch (err) {
+      return { errno: err instanceof NetError ? err.errno : errnoFromNodeError(err) };
     }
     return { errno: 0 };
   }
@@ -708,6 +766,16 @@ export class SocketHost {
           sock.udp = udp;
           if (sock.broadcast) udp.setBroadcast(true);
           if (sock.ttl !== 64) udp.setTTL(sock.ttl);
+          if (sock.multicastTtl !== 1) udp.setMulticastTTL?.(sock.multicastTtl);
+          if (!sock.multicastLoop) udp.setMulticastLoopback?.(false);
+          for (const key of sock.memberships) {
+            const [group, iface] = key.split('|');
+            try {
+              udp.addMembership?.(group!, iface || undefined);
+            } catch {
+              // Refused now (no such interface): as a failed join, nothing joined.
+            }
+          }
           this.flushDatagrams(sock);
           return udp;
         }, (err) => {

@@ -47,7 +47,11 @@ export interface Stream {
   pause(): void;
   resume(): void;
   setNoDelay(on: boolean): void;
-  setKeepAlive(on: boolean): void;
+  /**
+   * SO_KEEPALIVE; `idleSeconds` (TCP_KEEPIDLE) where the transport can set
+   * it (Node: setKeepAlive's initialDelay); others ignore it.
+   */
+  setKeepAlive(on: boolean, idleSeconds?: number): void;
   /**
    * Bytes the transport holds in this process for the stream: received and
    * not yet delivered (`readable`), written and not yet handed to the
@@ -87,6 +91,16 @@ export interface DatagramSocket {
   send(data: Uint8Array, to: SockAddr): void;
   setBroadcast(on: boolean): void;
   setTTL(ttl: number): void;
+  /**
+   * IP_MULTICAST_TTL, IP_MULTICAST_LOOP, IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP
+   * (optional: only a transport with real multicast has them; the host
+   * stores the values for the others). Membership calls throw a NetError
+   * (or a Node error) when the OS refuses.
+   */
+  setMulticastTTL?(ttl: number): void;
+  setMulticastLoopback?(on: boolean): void;
+  addMembership?(group: string, iface: string | undefined): void;
+  dropMembership?(group: string, iface: string | undefined): void;
   close(): void;
   /**
    * Settles once a closed socket's last sends are out (optional: for a
@@ -110,6 +124,12 @@ export interface NetBackend {
   bindDatagram(at: SockAddr, options: { ipv6Only: boolean; reuseAddr: boolean }, onMessage: (data: Uint8Array, from: SockAddr) => void): Promise<DatagramSocket>;
   /** Host name → addresses (family 0 = both). */
   resolve(host: string, family: 0 | 4 | 6): Promise<SockAddr[]>;
+  /**
+   * Whether datagram sockets can join multicast groups (Node). Without it a
+   * join answers ENOTSUP (the relay and the in-page network route no
+   * multicast); TTL and loopback are still stored and read back.
+   */
+  readonly multicast?: boolean;
   /**
    * For a transport that can die as a whole (the relay's WebSocket): settles
    * when it is gone for good, so the host fails every socket at once —

@@ -242,8 +242,9 @@ class NodeStream implements Stream {
     this.socket.setNoDelay(on);
   }
 
-  setKeepAlive(on: boolean): void {
-    this.socket.setKeepAlive(on);
+  setKeepAlive(on: boolean, idleSeconds?: number): void {
+    // Node sets TCP_KEEPIDLE from initialDelay (ms) when enabling.
+    this.socket.setKeepAlive(on, on && idleSeconds !== undefined ? idleSeconds * 1000 : 0);
   }
 
   buffered(): { readable: number; writable: number } {
@@ -289,6 +290,22 @@ class NodeDatagram implements DatagramSocket {
     this.socket.setTTL(ttl);
   }
 
+  setMulticastTTL(ttl: number): void {
+    this.socket.setMulticastTTL(ttl);
+  }
+
+  setMulticastLoopback(on: boolean): void {
+    this.socket.setMulticastLoopback(on);
+  }
+
+  addMembership(group: string, iface: string | undefined): void {
+    this.socket.addMembership(group, iface);
+  }
+
+  dropMembership(group: string, iface: string | undefined): void {
+    this.socket.dropMembership(group, iface);
+  }
+
   /**
    * node:dgram drops a datagram whose send() has not completed when the
    * socket closes (it resolves the address asynchronously first), while a
@@ -312,6 +329,8 @@ class NodeDatagram implements DatagramSocket {
 }
 
 export class NodeBackend implements NetBackend {
+  readonly multicast = true;
+
   connect(to: SockAddr, from: SockAddr | null): Promise<Stream> {
     return new Promise((resolve, reject) => {
       // allowHalfOpen: a FIN from the peer ends only its direction, as in

@@ -51,7 +51,8 @@ import {
   type SockAddr,
 } from './addr.js';
 
-export type NetOp = 'connect' | 'bind' | 'sendto';
+/** `join`: IP_ADD_MEMBERSHIP of a multicast group (judged on the address alone). */
+export type NetOp = 'connect' | 'bind' | 'sendto' | 'join';
 
 /** The serialized policy: `true` = everything, `null` = default, else the canonical list. */
 export type NetPolicyJSON = { allowNet: string | true | null };
@@ -317,6 +318,10 @@ export class NetPolicy {
    */
   check(op: NetOp, addr: SockAddr): string | null {
     if (this.#everything) return null;
+    if (op === 'join') {
+      if (this.allowsHost(addr.ip)) return null;
+      return `wasock: join of multicast group ${addr.ip} denied by the network policy (allow it with --allow-net=${this.#suggest({ ...addr, port: 0 })})`;
+    }
     if (op === 'bind') {
       if (isUnspecified(addr.ip)) return null;
       if (addr.port === 0 ? this.allowsHost(addr.ip) : this.allows(addr)) return null;

@@ -34,6 +34,8 @@ export class RelayStream implements Stream {
   private outBytes = 0;
   private endWanted = false;
   private endSent = false;
+  /** The owner closed the socket: END goes with CLOSED and frees the id. */
+  private closeWanted = false;
   private needDrain = false;
   /** The id is gone: nothing more is sent or delivered except a failure. */
   private over = false;
@@ -88,6 +90,13 @@ export class RelayStream implements Stream {
     this.flushOut();
   }
 
+  close(): void {
+    if (this.over) return;
+    this.endWanted = true;
+    this.closeWanted = true;
+    this.flushOut();
+  }
+
   /** Settles when END has gone to the relay after every queued byte, or the stream is over. */
   finished(): Promise<void> {
     return this.done;
@@ -116,7 +125,8 @@ export class RelayStream implements Stream {
     if (!this.over) this.link.send(clientFrames.setopt(this.id, SOCKOPT.NODELAY, on ? 1 : 0));
   }
 
-  setKeepAlive(on: boolean): void {
+  /** The relay protocol carries SO_KEEPALIVE only: TCP_KEEPIDLE is stored by the host and read back, not applied. */
+  setKeepAlive(on: boolean, _idleSeconds?: number): void {
     if (!this.over) this.link.send(clientFrames.setopt(this.id, SOCKOPT.KEEPALIVE, on ? 1 : 0));
   }
 
@@ -222,6 +232,20 @@ export class RelayStream implements Stream {
       this.outBytes -= n;
     }
     if (this.over || this.outBytes > 0) return;
+    if (this.closeWanted) {
+      // Credit back every byte the owner took, so that what the relay still
+      // counts as uncredited is what was never read: in flight, or waiting
+      // here. Closing with that unread resets, as natively (section 6.2).
+      if (this.unreturned > 0) this.link.send(clientFrames.credit(this.id, this.unreturned));
+      this.unreturned = 0;
+      // The id is free once sent; the owner hears nothing more.
+      this.over = true;
+      this.failed = true;
+      this.link.send(clientFrames.end(this.id, true));
+      this.link.forget(this.id);
+      this.markDone();
+      return;
+    }
     if (this.endWanted && !this.endSent) {
       this.endSent = true;
       this.link.send(clientFrames.end(this.id));

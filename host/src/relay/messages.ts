@@ -4,7 +4,7 @@
 // and the client decodes them with the same strictness. Pure.
 
 import {
-  ADDR_BYTES, BIND_FLAG, CLIENT_ID_MAX, CLOSE, LISTEN_FLAG, MAX_HOST_NAME, MAX_MESSAGE, MAX_RESOLVED,
+  ADDR_BYTES, BIND_FLAG, CLIENT_ID_MAX, CLOSE, END_FLAG, LISTEN_FLAG, MAX_HOST_NAME, MAX_MESSAGE, MAX_RESOLVED,
   OP, OP_NAMES, PROTOCOL_VERSION, RELAY_ID_MIN, type RelayHello,
 } from './protocol.js';
 import { badFrame, decodeAddr, encodeAddr, encodeFrame, ProtocolError, view, type Frame } from './frame.js';
@@ -21,7 +21,8 @@ export type ClientMessage =
   | { kind: 'udp-bind'; socket: number; request: number; at: SockAddr; ipv6Only: boolean; reuseAddr: boolean }
   | { kind: 'resolve'; request: number; family: 0 | 4 | 6; name: Uint8Array }
   | { kind: 'data'; socket: number; data: Uint8Array }
-  | { kind: 'end' | 'reset' | 'close'; socket: number }
+  | { kind: 'end'; socket: number; closed: boolean }
+  | { kind: 'reset' | 'close'; socket: number }
   | { kind: 'datagram'; socket: number; addr: SockAddr; data: Uint8Array }
   | { kind: 'setopt'; socket: number; option: number; value: number }
   | { kind: 'credit'; socket: number; bytes: number }
@@ -95,12 +96,20 @@ export function decodeClientFrame(f: Frame): ClientMessage {
       expectCommand(f);
       expectMinLength(f, 1);
       return { kind: 'data', socket: f.socket, data: p };
-    case OP.END:
+    case OP.END: {
+      expectCommand(f);
+      // Empty (shutdown), or flags and three reserved bytes.
+      if (p.length === 0) return { kind: 'end', socket: f.socket, closed: false };
+      expectLength(f, 4);
+      const fl = flags(p[0]!, END_FLAG.CLOSED, 'END');
+      zeros(p.subarray(1, 4), 'END reserved bytes');
+      return { kind: 'end', socket: f.socket, closed: (fl & END_FLAG.CLOSED) !== 0 };
+    }
     case OP.RESET:
     case OP.CLOSE:
       expectCommand(f);
       expectLength(f, 0);
-      return { kind: f.op === OP.END ? 'end' : f.op === OP.RESET ? 'reset' : 'close', socket: f.socket };
+      return { kind: f.op === OP.RESET ? 'reset' : 'close', socket: f.socket };
     case OP.DATAGRAM:
       expectCommand(f);
       expectMinLength(f, ADDR_BYTES);
@@ -154,8 +163,9 @@ export const clientFrames = {
   data(socket: number, data: Uint8Array) {
     return encodeFrame(OP.DATA, socket, 0, data);
   },
-  end(socket: number) {
-    return encodeFrame(OP.END, socket, 0);
+  /** END; `closed`: the page closed its socket (section 6.2), not only shut down its sending side. */
+  end(socket: number, closed = false) {
+    return closed ? encodeFrame(OP.END, socket, 0, Uint8Array.of(END_FLAG.CLOSED, 0, 0, 0)) : encodeFrame(OP.END, socket, 0);
   },
   reset(socket: number) {
     return encodeFrame(OP.RESET, socket, 0);

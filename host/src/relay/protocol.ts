@@ -63,6 +63,9 @@ export const LISTEN_FLAG = { IPV6_ONLY: 1, REUSE_PORT: 2 } as const;
 /** UDP_BIND flags. */
 export const BIND_FLAG = { IPV6_ONLY: 1, REUSE_ADDR: 2 } as const;
 
+/** END flags (client → relay). */
+export const END_FLAG = { CLOSED: 1 } as const;
+
 /** SETOPT option numbers. */
 export const SOCKOPT = { NODELAY: 1, KEEPALIVE: 2, BROADCAST: 3, TTL: 4 } as const;
 

@@ -52,6 +52,8 @@ export class RelayedStream {
   private pageEnded = false;
   /** RESET or CLOSE sent or received: nothing more happens on this id. */
   private over = false;
+  /** The page closed its socket (END with CLOSED). */
+  private pageClosed = false;
 
   constructor(
     readonly id: number,
@@ -105,9 +107,27 @@ export class RelayedStream {
     return 0;
   }
 
-  /** END from the page: FIN after the queued bytes. */
-  end(): void {
-    if (this.over || this.pageEnded) return;
+  /**
+   * END from the page: FIN after the queued bytes. `closed`: the page closed
+   * its socket, so the real one is closed too (Stream.close), and the
+   * system answers the peer's later data with a reset at once, as for a
+   * socket closed natively; the id is free (the page freed it by sending).
+   */
+  end(closed = false): void {
+    if (this.over) return;
+    if (closed) {
+      this.over = true;
+      this.pageClosed = true;
+      this.port.finished(this.id);
+      // Bytes of the peer's the page never read — held here, or sent and not
+      // credited back (the page credits all it took before this END) — are
+      // unread: closing with them resets, as natively.
+      if (this.heldBytes > 0 || this.credit < this.window) this.stream.destroy();
+      else if (this.stream.close) this.stream.close();
+      else if (!this.pageEnded) this.stream.end();
+      return;
+    }
+    if (this.pageEnded) return;
     this.pageEnded = true;
     this.stream.end();
     this.maybeClose();
@@ -154,6 +174,8 @@ export class RelayedStream {
   }
 
   private fromPeer(bytes: Uint8Array): void {
+    // Data for a socket the page closed: a reset, as natively.
+    if (this.pageClosed) this.stream.destroy();
     if (this.over) return;
     this.held.push(bytes);
     this.heldBytes += bytes.length;

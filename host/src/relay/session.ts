@@ -176,7 +176,7 @@ export class RelaySession implements StreamPort {
       case 'udp-bind': return this.bindUdp(m.socket, m.request, m.at, m.ipv6Only, m.reuseAddr);
       case 'resolve': return this.resolve(m.request, m.family, m.name);
       case 'data': return this.withStream(m.socket, OP.DATA, (s) => s.write(m.data));
-      case 'end': return this.withStream(m.socket, OP.END, (s) => { s.end(); return 0; });
+      case 'end': return this.withStream(m.socket, OP.END, (s) => { s.end(m.closed); return 0; });
       case 'reset': return this.reset(m.socket);
       case 'close': return this.release(m.socket, OP.CLOSE);
       case 'datagram': return this.sendDatagram(m.socket, m.addr, m.data);

@@ -9,6 +9,8 @@ import { NetPolicy } from '../net/policy.js';
 import { GuestMemory } from './guest-memory.js';
 import { guestImports, IMPORT_MODULE, type HostFsLayer } from './guest-imports.js';
 import { OutputFd, StdinFd } from './stdio.js';
+import { SocketFd } from './socket-fd.js';
+import type { SockAddr } from '../net/addr.js';
 import type { SocketContext } from './socket-imports.js';
 import type { TraceSink } from './trace.js';
 import type { DirectWrite } from '../bridge/direct-send.js';
@@ -23,6 +25,18 @@ export interface GuestInit {
   policy: unknown;
   trace: boolean;
   tty: { stdin: boolean; stdout: boolean; stderr: boolean };
+  /** Another runtime's host behaviour to reproduce (interop tests only). */
+  emulate?: { iwasmBindLinger?: boolean };
+  /** Listening sockets the I/O thread opened (--tcplisten): fds after the preopened directories. */
+  listeners?: PreopenedListener[];
+}
+
+export interface PreopenedListener {
+  slot: number;
+  family: 4 | 6;
+  /** The address asked for (getsockname reports it; policy may have narrowed the real bind). */
+  requested: SockAddr;
+  local: SockAddr;
 }
 
 export interface GuestEmbedder {
@@ -38,7 +52,11 @@ export interface GuestEmbedder {
   directWrite?: DirectWrite;
 }
 
-export type GuestOutcome = { kind: 'exit'; code: number } | { kind: 'trap'; message: string };
+export type GuestOutcome =
+  | { kind: 'exit'; code: number }
+  | { kind: 'trap'; message: string }
+  /** The guest never started: the host could not set up what it was asked to (a --tcplisten address). */
+  | { kind: 'refused'; message: string };
 
 export interface Guest {
   wasi: WASI;
@@ -67,6 +85,12 @@ export function createGuest(init: GuestInit, embedder: GuestEmbedder, sameThread
     new OutputFd((b) => embedder.write(2, b), init.tty.stderr),
     ...embedder.preopens,
   ];
+  for (const l of init.listeners ?? []) {
+    const sock = new SocketFd(arena, control, l.slot, 'stream', l.family, embedder.directWrite ?? null);
+    sock.requestedBind = l.requested;
+    sock.local = l.local;
+    fds.push(sock);
+  }
   const wasi = new WASI(init.args, init.env, fds, { debug: false });
   let memory: WebAssembly.Memory | null = null;
   const ctx: SocketContext = {
@@ -79,6 +103,7 @@ export function createGuest(init: GuestInit, embedder: GuestEmbedder, sameThread
     trace: embedder.trace,
     started: performance.now(),
     directWrite: embedder.directWrite ?? null,
+    iwasmBindLinger: init.emulate?.iwasmBindLinger === true,
   };
   const imports = guestImports(wasi, ctx, embedder.hostFs);
   const instance = new WebAssembly.Instance(init.module, { [IMPORT_MODULE]: sameThread ? sameThread.adaptImports(imports) : (imports as WebAssembly.ModuleImports) });

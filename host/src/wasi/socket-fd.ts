@@ -44,6 +44,16 @@ export interface SocketOptions {
   linger: { on: boolean; seconds: number };
   recvTimeoutUs: bigint;
   sendTimeoutUs: bigint;
+  /** TCP_KEEPIDLE / TCP_KEEPINTVL, seconds. */
+  keepIdle: number;
+  keepIntvl: number;
+  fastOpenConnect: boolean;
+  quickAck: boolean;
+  multicastTtl: number;
+  multicastLoop: boolean;
+  multicastLoop6: boolean;
+  /** Joined multicast groups, "group|interface". */
+  memberships: Set<string>;
 }
 
 export class SocketFd extends Fd {
@@ -81,6 +91,8 @@ export class SocketFd extends Fd {
       reuseAddr: false, reusePort: false, keepAlive: false, noDelay: false, broadcast: false,
       ipv6Only: false, recvBufSize: 131072, sendBufSize: 16384, ttl: 64,
       linger: { on: false, seconds: 0 }, recvTimeoutUs: 0n, sendTimeoutUs: 0n,
+      keepIdle: 7200, keepIntvl: 75, fastOpenConnect: false, quickAck: true,
+      multicastTtl: 1, multicastLoop: true, multicastLoop6: true, memberships: new Set(),
     };
   }
 

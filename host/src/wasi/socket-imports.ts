@@ -8,7 +8,7 @@ import type { DirectWrite } from '../bridge/direct-send.js';
 import { SF } from '../bridge/arena.js';
 import type { ControlClient, ControlReply } from '../bridge/control.js';
 import { E } from '../abi/errno.js';
-import { ADDR, ADDR_INFO, FAMILY, HINTS, SOCKTYPE, readAddr, writeAddr } from '../abi/sock.js';
+import { ADDR, ADDR_INFO, FAMILY, HINTS, IP_RECORD, MULTICAST_LOOP_IPV6, SOCKTYPE, ip4FromNetworkU32, readAddr, readIpRecord, writeAddr } from '../abi/sock.js';
 import { ROFLAGS, SDFLAGS } from '../abi/wasi.js';
 import { formatIp, formatSockAddr, parseIp, type SockAddr } from '../net/addr.js';
 import type { NetPolicy } from '../net/policy.js';
@@ -31,9 +31,18 @@ export interface SocketContext {
   started: number;
   /** OS writes on descriptors the I/O thread lends (Node only; bridge/direct-send.ts). */
   directWrite: DirectWrite | null;
+  /**
+   * Behave as WAMR's iwasm does at bind: set SO_LINGER {on, 0} on the bound
+   * socket. Never on by default; interop tests use it to check that
+   * wasock-built modules stay correct on iwasm (GuestInit.emulate).
+   */
+  iwasmBindLinger?: boolean;
 }
 
 type Import = (...args: never[]) => number;
+
+/** Linux's MAX_TCP_KEEPIDLE / MAX_TCP_KEEPINTVL. */
+const MAX_KEEP_SECONDS = 32767;
 
 export function socketImports(ctx: SocketContext): Record<string, Import> {
   const { mem, control } = ctx;
@@ -177,15 +186,74 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
       return 0;
     });
 
+  /** IPPROTO_TCP options on a datagram socket: Linux's answers (set ENOPROTOOPT, get EOPNOTSUPP). */
+  const streamOnlySet = (sock: SocketFd): void => {
+    if (sock.type !== 'stream') throw new GuestError(E.NOPROTOOPT);
+  };
+  const streamOnlyGet = (sock: SocketFd): SocketFd => {
+    if (sock.type !== 'stream') throw new GuestError(E.NOTSUP);
+    return sock;
+  };
+
+  /**
+   * IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP with Linux's errors: a stream
+   * socket EPROTO, a group that is not multicast EINVAL (joining) or
+   * EADDRNOTAVAIL (leaving, as for any group not joined), joining twice
+   * EADDRINUSE. Joining is under the network policy like any address.
+   */
+  const membership = (fd: number, groupPtr: number, ifaceValue: number, join: boolean): number => {
+    let shown = '?';
+    return traced(join ? 'join' : 'leave', fd, () => [shown], () => {
+      const sock = socketAt(fd);
+      mem.check(groupPtr, IP_RECORD.size);
+      const group = readIpRecord(mem.view(), groupPtr >>> 0);
+      if (!group) throw new GuestError(E.INVAL);
+      shown = group.ip;
+      if (sock.type === 'stream') throw new GuestError(E.PROTO);
+      if (group.family === 6 && sock.family !== 6) throw new GuestError(E.INVAL);
+      const bytes = parseIp(group.ip)!.bytes;
+      const isMulticast = group.family === 4 ? (bytes[0]! & 0xf0) === 0xe0 : bytes[0] === 0xff;
+      const given = group.family === 4 && ifaceValue !== 0 ? ip4FromNetworkU32(ifaceValue) : null;
+      const key = `${group.ip}|${given ?? ''}`;
+      const joined = sock.options.memberships;
+      if (!join) {
+        if (!joined.has(key)) throw new GuestError(E.ADDRNOTAVAIL);
+      } else {
+        if (!isMulticast) throw new GuestError(E.INVAL);
+        if (joined.has(key)) throw new GuestError(E.ADDRINUSE);
+        const denial = ctx.policy.check('join', { family: group.family, ip: group.ip, port: 0 });
+        if (denial !== null) {
+          ctx.deny(denial);
+          throw new GuestError(E.ACCES);
+        }
+      }
+      // No interface named: loopback, unless the policy allows everything.
+      const iface = given ?? (ctx.policy.everything ? null : group.family === 4 ? '127.0.0.1' : null);
+      ok(control.call('membership', { slot: sock.slot, join, group: group.ip, iface }));
+      if (join) joined.add(key);
+      else joined.delete(key);
+      return { result: 0 };
+    });
+  };
+
+  /** TCP_NODELAY is a TCP option and IPV6_V6ONLY an IPv6 one: Linux refuses them elsewhere (set ENOPROTOOPT, get EOPNOTSUPP). */
+  const applies = (key: string, sock: SocketFd): boolean =>
+    key === 'noDelay' ? sock.type === 'stream' : key === 'ipv6Only' ? sock.family === 6 : true;
+
   const boolOption = (name: string, key: 'reuseAddr' | 'reusePort' | 'keepAlive' | 'noDelay' | 'broadcast' | 'ipv6Only', forward: boolean) => ({
     [`sock_set_${name}`]: (fd: number, value: number) =>
       setOption(fd, name, (sock) => {
+        if (!applies(key, sock)) throw new GuestError(E.NOPROTOOPT);
         // Linux fixes IPV6_V6ONLY at bind: later it is EINVAL.
         if (key === 'ipv6Only' && (sock.requestedBind !== null || sock.local !== null)) throw new GuestError(E.INVAL);
         sock.options[key] = value !== 0;
         return forward ? (value !== 0 ? 1 : 0) : null;
       }),
-    [`sock_get_${name}`]: (fd: number, out: number) => getOption(fd, (sock) => mem.u8(out, sock.options[key] ? 1 : 0)),
+    [`sock_get_${name}`]: (fd: number, out: number) =>
+      getOption(fd, (sock) => {
+        if (!applies(key, sock)) throw new GuestError(E.NOTSUP);
+        mem.u8(out, sock.options[key] ? 1 : 0);
+      }),
   });
 
   const imports: Record<string, Import> = {
@@ -217,6 +285,10 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
         const reply = ok(control.call('bind', { slot: sock.slot, addr: ctx.policy.narrowBind(addr) }));
         sock.requestedBind = addr;
         sock.local = reply.local as SockAddr;
+        if (ctx.iwasmBindLinger) {
+          sock.options.linger = { on: true, seconds: 0 };
+          ok(control.call('setopt', { slot: sock.slot, name: 'linger0', value: 1 }));
+        }
         return { result: 0 };
       });
     },
@@ -240,6 +312,11 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
         child.local = record.local;
         child.peer = record.remote;
         child.peerFromAccept = true;
+        // Linux: an accepted socket inherits SO_LINGER and the keep-alive
+        // timing from its listener (the I/O thread copies the host half).
+        child.options.linger = { ...sock.options.linger };
+        child.options.keepIdle = sock.options.keepIdle;
+        child.options.keepIntvl = sock.options.keepIntvl;
         child.nonblocking = (fdflags & 4) !== 0;
         const newFd = allocateFd(child);
         mem.u32(fdOut, newFd);
@@ -481,6 +558,90 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
         return null;
       })) as Import,
     sock_get_send_timeout: (fd: number, out: number) => getOption(fd, (sock) => mem.u64(out, sock.options.sendTimeoutUs)),
+
+    // --- the rest of WAMR's table (docs/abi.md) ---------------------------
+
+    // iwasm answers ENOSYS here; closing is what a caller means, so wasock
+    // closes the socket as fd_close does.
+    sock_close: (fd: number) =>
+      traced('close', fd, () => [], () => {
+        const sock = socketAt(fd);
+        ctx.fds[fd] = undefined;
+        const errno = sock.fd_close();
+        if (errno !== 0) throw new GuestError(errno);
+        return { result: 0 };
+      }),
+
+    // TCP_KEEPIDLE: seconds 1..32767 (Linux's MAX_TCP_KEEPIDLE); applied
+    // through the backend with SO_KEEPALIVE (Node's setKeepAlive delay).
+    sock_set_tcp_keep_idle: (fd: number, seconds: number) =>
+      setOption(fd, 'keep_idle', (sock) => {
+        streamOnlySet(sock);
+        if (seconds < 1 || seconds > MAX_KEEP_SECONDS) throw new GuestError(E.INVAL);
+        sock.options.keepIdle = seconds;
+        return seconds;
+      }),
+    sock_get_tcp_keep_idle: (fd: number, out: number) => getOption(fd, (sock) => mem.u32(out, streamOnlyGet(sock).options.keepIdle)),
+    // TCP_KEEPINTVL: stored and read back (Node offers no way to set it).
+    sock_set_tcp_keep_intvl: (fd: number, seconds: number) =>
+      setOption(fd, 'keep_intvl', (sock) => {
+        streamOnlySet(sock);
+        if (seconds < 1 || seconds > MAX_KEEP_SECONDS) throw new GuestError(E.INVAL);
+        sock.options.keepIntvl = seconds;
+        return null;
+      }),
+    sock_get_tcp_keep_intvl: (fd: number, out: number) => getOption(fd, (sock) => mem.u32(out, streamOnlyGet(sock).options.keepIntvl)),
+    // TCP_FASTOPEN_CONNECT: 0 or 1, only before the socket listens or
+    // connects (Linux: EINVAL otherwise); accepted and reported back.
+    sock_set_tcp_fastopen_connect: (fd: number, value: number) =>
+      setOption(fd, 'tcp_fastopen_connect', (sock) => {
+        streamOnlySet(sock);
+        if (value !== 0 && value !== 1) throw new GuestError(E.INVAL);
+        if (sock.flags() & (SF.LISTENING | SF.CONNECTED | SF.CONNECTING) || sock.connectInProgress) throw new GuestError(E.INVAL);
+        sock.options.fastOpenConnect = value === 1;
+        return null;
+      }),
+    sock_get_tcp_fastopen_connect: (fd: number, out: number) => getOption(fd, (sock) => mem.u8(out, streamOnlyGet(sock).options.fastOpenConnect ? 1 : 0)),
+    // TCP_QUICKACK: accepted and reported back.
+    sock_set_tcp_quick_ack: (fd: number, value: number) =>
+      setOption(fd, 'tcp_quick_ack', (sock) => {
+        streamOnlySet(sock);
+        sock.options.quickAck = value !== 0;
+        return null;
+      }),
+    sock_get_tcp_quick_ack: (fd: number, out: number) => getOption(fd, (sock) => mem.u8(out, streamOnlyGet(sock).options.quickAck ? 1 : 0)),
+
+    // IP_MULTICAST_TTL: 0..255; Linux refuses it on a stream socket (EINVAL)
+    // but reads it back there.
+    sock_set_ip_multicast_ttl: (fd: number, ttl: number) =>
+      setOption(fd, 'multicast_ttl', (sock) => {
+        if (sock.type === 'stream' || ttl < 0 || ttl > 255) throw new GuestError(E.INVAL);
+        sock.options.multicastTtl = ttl;
+        return ttl;
+      }),
+    sock_get_ip_multicast_ttl: (fd: number, out: number) => getOption(fd, (sock) => mem.u8(out, sock.options.multicastTtl)),
+    // (fd, ipv6, enabled): IP_MULTICAST_LOOP or, with ipv6 = 1,
+    // IPV6_MULTICAST_LOOP (IPv6 sockets only; the value must be 0 or 1).
+    sock_set_ip_multicast_loop: (fd: number, ipv6: number, enabled: number) =>
+      setOption(fd, ipv6 === MULTICAST_LOOP_IPV6 ? 'ipv6_multicast_loop' : 'multicast_loop', (sock) => {
+        if (ipv6 !== 0 && ipv6 !== MULTICAST_LOOP_IPV6) throw new GuestError(E.INVAL);
+        if (ipv6 === MULTICAST_LOOP_IPV6) {
+          if (sock.family !== 6) throw new GuestError(E.NOPROTOOPT);
+          if (enabled !== 0 && enabled !== 1) throw new GuestError(E.INVAL);
+          sock.options.multicastLoop6 = enabled === 1;
+          return null;
+        }
+        sock.options.multicastLoop = enabled !== 0;
+        return sock.type === 'dgram' ? sock.options.multicastLoop ? 1 : 0 : null;
+      }),
+    sock_get_ip_multicast_loop: (fd: number, ipv6: number, out: number) =>
+      getOption(fd, (sock) => {
+        if (ipv6 !== 0 && ipv6 !== MULTICAST_LOOP_IPV6) throw new GuestError(E.INVAL);
+        if (ipv6 === MULTICAST_LOOP_IPV6 && sock.family !== 6) throw new GuestError(E.NOTSUP);
+        mem.u8(out, (ipv6 === MULTICAST_LOOP_IPV6 ? sock.options.multicastLoop6 : sock.options.multicastLoop) ? 1 : 0);
+      }),
+    sock_set_ip_add_membership: (fd: number, groupPtr: number, iface: number) => membership(fd, groupPtr, iface, true),
+    sock_set_ip_drop_membership: (fd: number, groupPtr: number, iface: number) => membership(fd, groupPtr, iface, false),
   };
   return imports;
 }

@@ -27,5 +27,20 @@
 #ifndef IPV6_V6ONLY
 #define IPV6_V6ONLY 26
 #endif
+#ifndef IP_MULTICAST_TTL
+#define IP_MULTICAST_TTL 33
+#endif
+#ifndef IP_MULTICAST_LOOP
+#define IP_MULTICAST_LOOP 34
+#endif
+#ifndef IP_ADD_MEMBERSHIP
+#define IP_ADD_MEMBERSHIP 35
+#endif
+#ifndef IP_DROP_MEMBERSHIP
+#define IP_DROP_MEMBERSHIP 36
+#endif
+#ifndef IPV6_MULTICAST_LOOP
+#define IPV6_MULTICAST_LOOP 19
+#endif
 
 #endif /* WASOCK_OVERLAY_NETINET_IN_H */

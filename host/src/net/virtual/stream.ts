@@ -169,7 +169,7 @@ export class VirtualStream implements Stream {
     // Nothing is ever delayed here.
   }
 
-  setKeepAlive(_on: boolean): void {
+  setKeepAlive(_on: boolean, _idleSeconds?: number): void {
     // A virtual peer never silently disappears.
   }
 
