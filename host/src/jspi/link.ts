@@ -1,11 +1,22 @@
 // The JSPI mode's SameThreadLink (bridge/same-thread.ts): the guest and its
 // socket state machine on one thread. A slot the guest touches is handled at
 // once (no doorbell); a wait suspends the guest's import and resumes it in
-// the same event-loop turn as the change that satisfies it (no futex).
+// the same event-loop turn as the change that satisfies it, once that turn's
+// I/O is delivered (no futex).
 
 import { TIMED_OUT, type SameThreadLink } from '../bridge/same-thread.js';
 import type { SocketHost } from '../io/socket-host.js';
 import type { Replay } from './replay.js';
+
+/** After the I/O callbacks of this event-loop turn (Node); a macrotask elsewhere. */
+const deferResume: (fn: () => void) => void =
+  typeof setImmediate === 'function'
+    ? (fn) => void setImmediate(fn)
+    : (fn) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = () => fn();
+        channel.port2.postMessage(null);
+      };
 
 /** setTimeout's longest delay; a longer wait sleeps in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -25,6 +36,20 @@ export class JspiLink implements SameThreadLink {
 
   wake(): void {
     this.wakes++;
+    if (this.waiter === null || this.stopped || this.resumeQueued) return;
+    // Resumed once the event loop has delivered everything that is ready
+    // now (Node: setImmediate, the check phase right after this poll
+    // phase; still the same event-loop turn), not after the first socket's
+    // callback: a poll() over a thousand sockets then sees every socket
+    // that became ready at once, not one per scan of all of them.
+    this.resumeQueued = true;
+    deferResume(this.resumeNow);
+  }
+
+  private resumeQueued = false;
+
+  private readonly resumeNow = (): void => {
+    this.resumeQueued = false;
     const waiter = this.waiter;
     if (waiter === null || this.stopped) return;
     this.waiter = null;
@@ -33,7 +58,7 @@ export class JspiLink implements SameThreadLink {
       this.timer = undefined;
     }
     waiter();
-  }
+  };
 
   block<T>(timeoutMs: number, check: () => T | undefined, timedOut?: () => T): T | typeof TIMED_OUT {
     const replay = this.replay;
