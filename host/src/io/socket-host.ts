@@ -490,7 +490,7 @@ export class SocketHost {
     }
   }
 
-  private shutdownSocket(sock: HostSocket, how: number): ControlReply {
+  private async shutdownSocket(sock: HostSocket, how: number): Promise<ControlReply> {
     if (sock.listener && how & 1) {
       // SHUT_RD on a listening socket: it stops listening; pending
       // connections are reset and accept() fails with EINVAL from now on.
@@ -499,6 +499,14 @@ export class SocketHost {
       return { errno: 0 };
     }
     if (sock.kind === 'stream' && !sock.stream) return { errno: E.NOTCONN };
+    if (sock.shutBoth) {
+      // Shut both ways before: bytes the peer sent since reset the
+      // connection (onStreamData), and Linux would already be in TCP_CLOSE.
+      // The kernel may hold such bytes that the event loop has not read:
+      // let it poll once before answering.
+      await new Promise<void>((resolve) => afterNextPoll(resolve));
+      if (!this.owns(sock) || this.arena.flags(sock.slot) & SF.HANGUP) return { errno: E.NOTCONN };
+    }
     if (how & 1) {
       // Linux keeps queueing what arrives after SHUT_RD, and a read returns
       // it; only an empty queue reads as end of file (0, even non-blocking).
