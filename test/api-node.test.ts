@@ -70,6 +70,23 @@ describe('run()', () => {
     expect(await portIsFree(port, 'tcp')).toBe(true);
   });
 
+  it('kill() right after the server wrote to a client never hangs (a write cut off by the kill)', async () => {
+    // The server's worker may be terminated inside a direct write, between
+    // the system call and giving the descriptor back: the kill must not wait
+    // for a thread that is gone. Many rounds, since that window is narrow.
+    const { connect } = await import('node:net');
+    for (let round = 0; round < 25; round++) {
+      const port = await freePort();
+      const out = capture();
+      const server = await api.start(programPath('wasm', 'server'), { args: [String(port)], stdout: out.stream, stdin: null });
+      await waitForBound(port, 'tcp');
+      await new Promise((resolve, reject) => connect(port, '127.0.0.1').once('data', resolve).once('error', reject));
+      const killed = server.kill().then(() => 'killed');
+      const hung = new Promise((resolve) => setTimeout(() => resolve('hung'), 3000).unref());
+      expect(await Promise.race([killed, hung]), `round ${round}`).toBe('killed');
+    }
+  });
+
   it('feeds stdin from a string, then EOF', async () => {
     const out = capture();
     const code = await api.run(readFileSync(programPath('wasm', 'select_stdin')), { argv0: 'select_stdin', stdin: 'first line\nsecond line\n', stdout: out.stream, stderr: out.stream });
