@@ -1,8 +1,8 @@
 // Bundles the TypeScript host (host/src) with esbuild:
 //  - build/host: the command line entries (run, cc, relay, wasock), the
 //    Node API (index.js, the package's "." export) and the guest worker;
-//  - build/browser: the browser API (index.js, "wasock/browser") and its
-//    guest worker;
+//  - build/browser: the browser API (index.js, "wasock/browser"), its
+//    guest worker, and coi.js (web/coi.js) for pages served without headers;
 //  - build/types: the .d.ts of both APIs, emitted by tsc.
 // Dependencies are bundled in, so the published package needs nothing at
 // install time. Type checking is `npm run typecheck` (tsc); esbuild only
@@ -10,7 +10,7 @@
 // when no source changed; --force rebuilds anyway.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { copyFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -47,7 +47,7 @@ function newestMtime(dir) {
 }
 
 function upToDate() {
-  const inputs = Math.max(newestMtime(srcDir), statSync(fileURLToPath(import.meta.url)).mtimeMs);
+  const inputs = Math.max(newestMtime(srcDir), statSync(fileURLToPath(import.meta.url)).mtimeMs, statSync(join(root, 'web', 'coi.js')).mtimeMs);
   const outputs = [
     ...Object.keys(nodeEntries).map((name) => join(hostOut, `${name}.js`)),
     ...Object.keys(browserEntries).map((name) => join(browserOut, `${name}.js`)),
@@ -83,6 +83,8 @@ if (process.argv.includes('--force') || !upToDate()) {
     sourcemap: 'linked',
     logLevel: 'warning',
   });
+  // For pages of users served without the isolation headers (see web/coi.js).
+  copyFileSync(join(root, 'web', 'coi.js'), join(browserOut, 'coi.js'));
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.types.json')], { stdio: 'inherit' });
   console.log('built build/host, build/browser, build/types');
