@@ -131,7 +131,9 @@ const decoder = new TextDecoder();
 export async function start(program: Program, options: BrowserRunOptions = {}): Promise<BrowserProgram> {
   chooseHostMode(options.hostMode);
   if (typeof SharedArrayBuffer === 'undefined' || (typeof crossOriginIsolated !== 'undefined' && !crossOriginIsolated)) {
-    throw new HostError('this page is not cross-origin isolated, which worker mode needs (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp, as `wasock web` does, or load coi.js from a `npm run build:web` folder)');
+    // coi.js is isolating the page and reloads it in a moment: nothing starts before.
+    if (typeof document !== 'undefined' && document.documentElement.dataset.isolating === 'true') await new Promise<never>(() => {});
+    throw new HostError('this page is not cross-origin isolated, which worker mode needs (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp, as `wasock web` does, or load coi.js, from wasock/build/browser, before anything else)');
   }
   const policy = policyOf(options.allowNet);
   const name = options.argv0 ?? nameOf(program);
