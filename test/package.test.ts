@@ -29,8 +29,7 @@ export function quickstartBlock(name: string): string {
 
 beforeAll(() => {
   // What prepack (./build.sh) would build; the C side is built by ./build.sh before the suite.
-  execFileSync(process.execPath, [join(ROOT, 'tools', 'build-host.mjs')], { stdio: 'pipe' });
-  execFileSync(process.execPath, [join(ROOT, 'tools', 'build-web.mjs')], { stdio: 'pipe' });
+  for (const step of ['build-host.mjs', 'build-types.mjs', 'build-web.mjs']) execFileSync(process.execPath, [join(ROOT, 'tools', step)], { stdio: 'pipe' });
   const packed = JSON.parse(execSync(`npm pack --ignore-scripts --json --pack-destination ${JSON.stringify(scratch)}`, { cwd: ROOT, encoding: 'utf8' })) as { filename: string }[];
   tarball = join(scratch, packed[0].filename);
   execSync(`mkdir -p ${JSON.stringify(project)}`);

@@ -2,24 +2,21 @@
 //  - build/host: the command line entries (run, cc, relay, wasock), the
 //    Node API (index.js, the package's "." export) and the guest worker;
 //  - build/browser: the browser API (index.js, "wasock/browser"), its
-//    guest worker, and coi.js (web/coi.js) for pages served without headers;
-//  - build/types: the .d.ts of both APIs, emitted by tsc.
+//    guest worker, and coi.js (web/coi.js) for pages served without headers.
+// The APIs' .d.ts are tools/build-types.mjs's (tsc is slower than all this).
 // Dependencies are bundled in, so the published package needs nothing at
 // install time. Type checking is `npm run typecheck` (tsc); esbuild only
 // strips types, which keeps a rebuild well under a second. Skips all work
 // when no source changed; --force rebuilds anyway.
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(root, 'host', 'src');
 const hostOut = join(root, 'build', 'host');
 const browserOut = join(root, 'build', 'browser');
-const typesOut = join(root, 'build', 'types');
 
 // Entry points: name in build/host → source file.
 const nodeEntries = {
@@ -34,7 +31,6 @@ const browserEntries = {
   index: 'host/src/api/browser.ts',
   'guest-worker': 'host/src/browser/guest-worker.ts',
 };
-const typeEntries = ['api/node.d.ts', 'api/browser.d.ts'];
 
 function newestMtime(dir) {
   let newest = 0;
@@ -51,7 +47,6 @@ function upToDate() {
   const outputs = [
     ...Object.keys(nodeEntries).map((name) => join(hostOut, `${name}.js`)),
     ...Object.keys(browserEntries).map((name) => join(browserOut, `${name}.js`)),
-    ...typeEntries.map((file) => join(typesOut, file)),
   ];
   return outputs.every((out) => existsSync(out) && statSync(out).mtimeMs >= inputs);
 }
@@ -85,7 +80,5 @@ if (process.argv.includes('--force') || !upToDate()) {
   });
   // For pages of users served without the isolation headers (see web/coi.js).
   copyFileSync(join(root, 'web', 'coi.js'), join(browserOut, 'coi.js'));
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.types.json')], { stdio: 'inherit' });
-  console.log('built build/host, build/browser, build/types');
+  console.log('built build/host, build/browser');
 }
