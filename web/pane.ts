@@ -198,6 +198,9 @@ export class Pane {
         this.deps.diagram.end(this.lane, 'killed', 'stopped', at);
         this.setState({ kind: 'stopped' });
         break;
+      case 'refused':
+        this.setState({ kind: 'failed', message: end.message });
+        break;
     }
   }
 

@@ -62,8 +62,11 @@ export interface BrowserRunOptions {
   hostMode?: HostMode;
 }
 
-/** How a program ended. */
-export type Outcome = { kind: 'exit'; code: number } | { kind: 'trap'; message: string } | { kind: 'killed' };
+/** Exit code of a program the host refused to start. */
+export const REFUSED_EXIT_CODE = 2;
+
+/** How a program ended; 'refused': it never ran, the host could not set up what it was asked to. */
+export type Outcome = { kind: 'exit'; code: number } | { kind: 'trap'; message: string } | { kind: 'killed' } | { kind: 'refused'; message: string };
 
 export interface BrowserProgram {
   /** Input for the program: text is UTF-8 encoded; end() is EOF. */
@@ -162,7 +165,10 @@ export async function start(program: Program, options: BrowserRunOptions = {}): 
     dir: options.files,
     onDir: options.filesChanged,
   });
-  const outcome: Promise<Outcome> = guest.outcome;
+  const outcome: Promise<Outcome> = guest.outcome.then((end): Outcome => {
+    if (end.kind === 'exit' || end.kind === 'trap' || end.kind === 'killed') return end;
+    return { kind: 'refused', message: (end as { message: string }).message };
+  });
   void outcome.then(reachable);
   return {
     listening,
@@ -171,7 +177,14 @@ export async function start(program: Program, options: BrowserRunOptions = {}): 
       end: () => guest.stdin.end(),
     },
     outcome,
-    exited: outcome.then((end) => (end.kind === 'exit' ? end.code : end.kind === 'trap' ? TRAP_EXIT_CODE : STOPPED_EXIT_CODE)),
+    exited: outcome.then((end) => {
+      switch (end.kind) {
+        case 'exit': return end.code;
+        case 'trap': return TRAP_EXIT_CODE;
+        case 'killed': return STOPPED_EXIT_CODE;
+        case 'refused': return REFUSED_EXIT_CODE;
+      }
+    }),
     stop: () => guest.kill(),
   };
 }

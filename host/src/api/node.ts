@@ -40,14 +40,19 @@ export interface RunOptions extends NetworkOptions {
   hostMode?: HostMode;
 }
 
+/** Exit code of a program the host refused to start (as `wasock run` exits). */
+export const REFUSED_EXIT_CODE = 2;
+
 /** How a program ended. */
 export type Outcome =
   | { kind: 'exit'; code: number }
   | { kind: 'trap'; message: string }
-  | { kind: 'killed'; signal: NodeJS.Signals };
+  | { kind: 'killed'; signal: NodeJS.Signals }
+  /** It never ran: the host could not set up what it was asked to. */
+  | { kind: 'refused'; message: string };
 
 export interface RunningProgram {
-  /** The exit code: the program's own; 134 if it trapped; 128 + signal number if kill()ed. */
+  /** The exit code: the program's own; 134 if it trapped; 128 + signal number if kill()ed; 2 if refused. */
   readonly exited: Promise<number>;
   /** The same end, described. */
   readonly outcome: Promise<Outcome>;
@@ -122,16 +127,24 @@ export async function start(program: Program, options: RunOptions = {}): Promise
   });
 
   let killedBy: NodeJS.Signals | null = null;
-  const outcome: Promise<Outcome> = guest.outcome.then((end) => {
+  const outcome: Promise<Outcome> = guest.outcome.then((end): Outcome => {
     if (killedBy) return { kind: 'killed', signal: killedBy };
-    if (end.kind === 'trap') stderr.write(`wasock: ${name} trapped: ${end.message}\n`);
-    return end;
+    if (end.kind === 'exit') return end;
+    if (end.kind === 'trap') {
+      stderr.write(`wasock: ${name} trapped: ${end.message}\n`);
+      return end;
+    }
+    // Any other end is the host's refusal to start it, with its one line.
+    const refused = end as { message: string };
+    stderr.write(`wasock: ${refused.message}\n`);
+    return { kind: 'refused', message: refused.message };
   });
   return {
     outcome,
     exited: outcome.then((end) => {
       if (end.kind === 'exit') return end.code;
       if (end.kind === 'trap') return TRAP_EXIT_CODE;
+      if (end.kind === 'refused') return REFUSED_EXIT_CODE;
       return 128 + (constants.signals[end.signal] ?? 0);
     }),
     async kill(signal: NodeJS.Signals = 'SIGTERM') {
