@@ -7,7 +7,7 @@
 import { type Arena, S, SF } from '../bridge/arena.js';
 import { Ring } from '../bridge/ring.js';
 import { wakeGuest, watchDoorbell } from '../bridge/signals.js';
-import { lendFd, revokeFd } from '../bridge/direct-send.js';
+import { dropFd, lendFd, revokeFd } from '../bridge/direct-send.js';
 import { type ControlReply, type ControlRequest, writeReply } from '../bridge/control.js';
 import type { DatagramSocket, Listener, NetBackend, Stream } from '../net/backend.js';
 import { NetError } from '../net/backend.js';
@@ -137,6 +137,9 @@ export class SocketHost {
     this.doorbell.stop();
     // What the guest did just before it ended and the doorbell has not
     // delivered yet: close() (no reply is awaited), sends, datagrams.
+    // The guest's thread is gone: a descriptor it had claimed for a write
+    // (killed in the middle of one) is taken back without waiting for it.
+    for (const slot of this.sockets.keys()) dropFd(this.arena, slot);
     for (const slot of [...this.sockets.keys()]) this.onDirty(slot);
     for (const sock of [...this.sockets.values()]) {
       // As at close(): a connection with data the guest never read is reset
