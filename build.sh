@@ -11,8 +11,10 @@ if [ ! -d node_modules ]; then
   npm ci
 fi
 
-# 2. The host bundle (build/host), which includes the compiler driver.
+# 2. The host bundle (build/host), which includes the compiler driver, the
+#    browser API (build/browser), and the APIs' declarations (build/types).
 node tools/build-host.mjs
+node tools/build-types.mjs
 
 # 3. The toolchain. The driver knows what it needs and says what is missing
 #    in one line; as root on Debian we install it, anywhere else we stop.

@@ -6,10 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { clangArgs, hasInputs, STACK_SIZE, wantsDebugInfo, willLink } from '../host/src/toolchain/clang-args.js';
-import { detectToolchain, type Toolchain } from '../host/src/toolchain/detect.js';
+import { detectToolchain, findWasiSdkOnPath, type Toolchain } from '../host/src/toolchain/detect.js';
 import { aptInstallCommand, DEBIAN_PACKAGES, missingToolchainMessage } from '../host/src/toolchain/packages.js';
 import { findRepoRoot, repoPaths } from '../host/src/toolchain/paths.js';
 
@@ -99,6 +99,28 @@ describe('detection', () => {
       targetFlags: ['--target=wasm32-wasi', `--sysroot=${sysroot}`],
       systemIncludeFlags: [],
     });
+  });
+
+  it('prefers a wasi-sdk on PATH to Debian\'s clang, and WASI_SDK_PATH to both', () => {
+    const sdk = join(scratch, 'wasi-sdk-on-path');
+    const sysroot = join(sdk, 'share', 'wasi-sysroot');
+    mkdirSync(join(sdk, 'bin'), { recursive: true });
+    mkdirSync(join(sysroot, 'include', 'wasi'), { recursive: true });
+    mkdirSync(join(sysroot, 'lib'), { recursive: true });
+    for (const f of [join(sdk, 'bin', 'clang'), join(sdk, 'bin', 'llvm-ar')]) writeFileSync(f, '');
+    writeFileSync(join(sysroot, 'include', 'wasi', 'api.h'), '');
+    writeFileSync(join(sysroot, 'lib', 'libc.a'), '');
+    // A clang without a wasi-sysroot beside it is not a wasi-sdk.
+    const otherClang = join(scratch, 'other-clang', 'bin');
+    mkdirSync(otherClang, { recursive: true });
+    writeFileSync(join(otherClang, 'clang'), '');
+    const path = [otherClang, join(sdk, 'bin'), '/usr/bin'].join(delimiter);
+    expect(findWasiSdkOnPath(path)).toBe(sdk);
+    const found = detectToolchain({ PATH: path });
+    expect(found.ok && found.toolchain).toMatchObject({ kind: 'wasi-sdk', clang: join(sdk, 'bin', 'clang'), sysrootInclude: join(sysroot, 'include') });
+    expect(findWasiSdkOnPath([otherClang, '/usr/bin'].join(delimiter))).toBeUndefined();
+    const explicit = join(scratch, 'wasi-sdk'); // set up by the test above
+    expect(detectToolchain({ PATH: path, WASI_SDK_PATH: explicit })).toMatchObject({ ok: true, toolchain: { clang: join(explicit, 'bin', 'clang') } });
   });
 });
 

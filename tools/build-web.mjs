@@ -1,6 +1,8 @@
 // Bundles the browser demo (web/) into build/web with esbuild: the page
 // (main.js), the guest worker (guest-worker.js, the shared host core),
-// style.css with xterm's css, index.html, and the wasm programs from
+// style.css with xterm's css, index.html, coi.js (cross-origin isolation
+// where the server sends no headers: the folder works from any static file
+// server for the in-page network), and the wasm programs from
 // build/wasm copied to examples/ with a list of them (examples/index.json).
 // Skips all work when every output is newer than every input; --force
 // rebuilds anyway. Type checking is `npm run typecheck`.
@@ -19,7 +21,7 @@ const inputs = [
   join(root, 'package-lock.json'),
   fileURLToPath(import.meta.url),
 ];
-const outputs = ['index.html', 'main.js', 'guest-worker.js', 'style.css', 'examples/index.json'].map((f) => join(outDir, f));
+const outputs = ['index.html', 'coi.js', 'main.js', 'guest-worker.js', 'style.css', 'examples/index.json'].map((f) => join(outDir, f));
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;
@@ -67,6 +69,7 @@ async function bundle() {
     outdir: outDir,
   });
   copyFileSync(join(root, 'web', 'index.html'), join(outDir, 'index.html'));
+  copyFileSync(join(root, 'web', 'coi.js'), join(outDir, 'coi.js'));
 }
 
 function copyPrograms(programs) {

@@ -3,7 +3,7 @@
 // and checked like the CLI checks a module; plus files the user loads.
 // Pairs named X_server / X_client (or server / client) become presets.
 
-import { compileGuestModule } from '../host/src/wasi/module-check.js';
+import { load } from '../host/src/api/browser.js';
 
 export interface Program {
   /** argv[0] and the label: the file name without .wasm. */
@@ -94,7 +94,7 @@ export class Catalog {
     const program: Program = { name, url: null, example: false };
     if (existing >= 0) this.programs[existing] = program;
     else this.programs.push(program);
-    this.modules.set(this.key(program), compileGuestModule(bytes, fileName));
+    this.modules.set(this.key(program), load(bytes, fileName));
     return program;
   }
 
@@ -118,5 +118,5 @@ export class Catalog {
 async function fetchModule(program: Program): Promise<WebAssembly.Module> {
   const response = await fetch(program.url!);
   if (!response.ok) throw new Error(`cannot load ${program.name}.wasm: HTTP ${response.status}`);
-  return compileGuestModule(new Uint8Array(await response.arrayBuffer()), `${program.name}.wasm`);
+  return load(new Uint8Array(await response.arrayBuffer()), `${program.name}.wasm`);
 }

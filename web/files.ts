@@ -6,7 +6,7 @@
 // the list follows, and adding or removing files waits for the end.
 
 import { h, svg } from './dom.js';
-import { BROWSER_DIR, type DirEntry } from '../host/src/browser/memory-dir.js';
+import { BROWSER_DIR, type DirEntry } from '../host/src/api/browser.js';
 
 export interface FileInfo {
   path: string;

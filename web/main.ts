@@ -17,9 +17,14 @@ const READY_WAIT_MS = 2000;
 
 async function main(): Promise<void> {
   const root = document.getElementById('app')!;
+  if (!crossOriginIsolated && document.documentElement.dataset.isolating === 'true') {
+    // coi.js is making the page isolated and reloads it in a moment.
+    root.replaceChildren(h('p', { class: 'isolating' }, 'Enabling cross-origin isolation…'));
+    return;
+  }
   if (!crossOriginIsolated) {
     root.replaceChildren(fatal('This page is not cross-origin isolated, so it cannot share memory with its workers.',
-      'Serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp — `npm run web` does.'));
+      'Serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp (`wasock web` does), or over https: or from localhost, where coi.js adds them.'));
     return;
   }
   let catalog: Catalog;

@@ -1,23 +1,21 @@
-// The page's network switch. "In this page": one VirtualNetwork shared by
-// every program in the tab, so they reach each other with no server at all.
-// "Real sockets via relay": one WebSocket to the relay that served the page
-// (same origin, token from the page's own ?token=), shared by every program,
-// so they reach real sockets on the relay's host.
+// The page's network switch, over the browser API's networks. "In this
+// page": one InPageNetwork shared by every program in the tab, so they reach
+// each other with no server at all. "Real sockets via relay": one
+// RelayNetwork to the relay that served the page (same origin, token from
+// the page's own ?token=), shared by every program.
 
-import { VirtualNetwork } from '../host/src/net/virtual/network.js';
-import type { NetBackend } from '../host/src/net/backend.js';
-import { RelayLink, type RelayStatus } from './relay-link.js';
+import { InPageNetwork, RelayNetwork, type Network as ApiNetwork, type RelayStatus } from '../host/src/api/browser.js';
 
 export type NetworkMode = 'virtual' | 'relay';
 
 export class Network {
   private modeNow: NetworkMode = 'virtual';
-  private readonly virtual = new VirtualNetwork();
-  private readonly relay: RelayLink;
+  private readonly virtual = new InPageNetwork();
+  private readonly relay: RelayNetwork;
   private readonly listeners = new Set<() => void>();
 
   constructor(pageUrl: URL) {
-    this.relay = new RelayLink(pageUrl, () => this.changed());
+    this.relay = new RelayNetwork(pageUrl, undefined, () => this.changed());
   }
 
   get mode(): NetworkMode {
@@ -36,10 +34,9 @@ export class Network {
     this.changed();
   }
 
-  /** A backend for one more program on the current network; rejects with a message for the user. */
-  async backend(): Promise<NetBackend> {
-    if (this.modeNow === 'virtual') return this.virtual.backend();
-    return this.relay.backend();
+  /** The network programs started now use. */
+  current(): ApiNetwork {
+    return this.modeNow === 'virtual' ? this.virtual : this.relay;
   }
 
   onChange(listener: () => void): void {

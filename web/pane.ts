@@ -9,8 +9,7 @@ import type { Runner } from './runner.js';
 import type { SequencePanel } from './sequence/panel.js';
 import { TerminalView } from './terminal/terminal-view.js';
 import { FilesView, uploadIcon } from './files.js';
-import type { PageGuest } from '../host/src/browser/page-guest.js';
-import type { GuestEnd } from '../host/src/io/guest-launch.js';
+import type { BrowserProgram, Outcome } from '../host/src/api/browser.js';
 
 export type PaneState =
   | { kind: 'idle' }
@@ -34,8 +33,6 @@ export interface PaneDeps {
   remove(pane: Pane): void;
 }
 
-const encoder = new TextEncoder();
-
 export class Pane {
   readonly element: HTMLElement;
   private readonly select: HTMLSelectElement;
@@ -48,7 +45,7 @@ export class Pane {
   private readonly terminal: TerminalView;
   /** The program's directory, /data. */
   readonly files: FilesView;
-  private guest: PageGuest | null = null;
+  private guest: BrowserProgram | null = null;
   private stateNow: PaneState = { kind: 'idle' };
   /** Resolves when the program reaches a point where peers can reach it (bind/listen) or ends. */
   private readyWaiters: (() => void)[] = [];
@@ -138,7 +135,7 @@ export class Pane {
     this.setState({ kind: 'starting' });
     this.terminal.clear();
     this.deps.diagram.clear(this.lane);
-    let guest: PageGuest;
+    let guest: BrowserProgram;
     try {
       const module = await this.deps.catalog.module(program);
       if (seq !== this.runSeq) return;
@@ -158,12 +155,12 @@ export class Pane {
       return;
     }
     if (seq !== this.runSeq) {
-      void guest.kill();
+      void guest.stop();
       return;
     }
     this.guest = guest;
     this.terminal.begin({
-      line: (text) => guest.stdin.push(encoder.encode(text)),
+      line: (text) => guest.stdin.write(text),
       eof: () => guest.stdin.end(),
       interrupt: () => void this.stop(),
     });
@@ -181,10 +178,10 @@ export class Pane {
       this.setState({ kind: 'stopped' });
       return;
     }
-    await this.guest?.kill();
+    await this.guest?.stop();
   }
 
-  private finished(end: GuestEnd): void {
+  private finished(end: Outcome): void {
     this.guest = null;
     this.terminal.end();
     const at = performance.timeOrigin + performance.now();
@@ -200,6 +197,9 @@ export class Pane {
       case 'killed':
         this.deps.diagram.end(this.lane, 'killed', 'stopped', at);
         this.setState({ kind: 'stopped' });
+        break;
+      case 'refused':
+        this.setState({ kind: 'failed', message: end.message });
         break;
     }
   }

@@ -1,7 +1,7 @@
 // What the relay chip says for each relay state: short text for the chip, a
 // longer explanation for its tooltip.
 
-import type { RelayStatus } from './relay-link.js';
+import type { RelayStatus } from '../host/src/api/browser.js';
 
 export function relayStatusText(status: RelayStatus): { text: string; tone: 'ok' | 'busy' | 'warn' | 'bad' | 'off'; detail: string } {
   switch (status.state) {

@@ -1,10 +1,8 @@
-// Starts a program of the page: its module, the network's backend, a worker
-// running the shared host core, and its trace events into the diagram.
+// Starts a program of the page through the public browser API
+// (wasock/browser): its module, the network chosen in the top bar, its
+// output, trace events, denials and /data to the pane.
 
-import { startPageGuest, type PageGuest } from '../host/src/browser/page-guest.js';
-import { parseAllowNet } from '../host/src/net/policy.js';
-import type { TraceEvent } from '../host/src/wasi/trace.js';
-import type { DirEntry } from '../host/src/browser/memory-dir.js';
+import { start, type BrowserProgram, type DirEntry, type TraceEvent } from '../host/src/api/browser.js';
 import type { Network } from './network.js';
 
 export interface RunSinks {
@@ -16,26 +14,21 @@ export interface RunSinks {
 }
 
 export class Runner {
-  // The page's own policy is the default one, loopback only; the relay
-  // enforces its own on the real network as well.
-  private readonly policy = parseAllowNet(undefined);
-
   constructor(private readonly network: Network, private readonly workerUrl: URL) {}
 
-  /** Starts `module` with `dir` as its /data (host/src/browser/memory-dir.ts). */
-  async start(module: WebAssembly.Module, argv: string[], dir: DirEntry[], sinks: RunSinks): Promise<PageGuest> {
-    const backend = await this.network.backend();
-    return startPageGuest({
-      module,
-      args: argv,
-      policy: this.policy,
-      backend,
+  /** Starts `module` with `dir` as its /data. The page's own policy is the default one, loopback only; the relay enforces its own as well. */
+  start(module: WebAssembly.Module, argv: string[], dir: DirEntry[], sinks: RunSinks): Promise<BrowserProgram> {
+    return start(module, {
+      argv0: argv[0],
+      args: argv.slice(1),
+      network: this.network.current(),
       workerUrl: this.workerUrl,
-      onOutput: sinks.output,
-      onDeny: sinks.deny,
-      onTrace: sinks.trace,
-      dir,
-      onDir: sinks.dir,
+      stdout: (bytes) => sinks.output(1, bytes),
+      stderr: (bytes) => sinks.output(2, bytes),
+      denied: sinks.deny,
+      trace: sinks.trace,
+      files: dir,
+      filesChanged: sinks.dir,
     });
   }
 }

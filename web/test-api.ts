@@ -3,7 +3,7 @@
 
 import type { Pane, PaneState } from './pane.js';
 import type { Network } from './network.js';
-import type { RelayStatus } from './relay-link.js';
+import type { RelayStatus } from '../host/src/api/browser.js';
 import type { SequencePanel } from './sequence/panel.js';
 
 export interface WasockTestApi {

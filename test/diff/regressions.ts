@@ -148,6 +148,10 @@ export const REGRESSIONS: Regression[] = [
     ),
   },
   {
+    name: 'shutdown after shutting down both ways and then receiving data: ENOTCONN (the data reset the connection), even before the event loop read it',
+    script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;sockname 0;socket 8 tcp4;connect 8 lo p0;accept 0 1;peername 1;shutdown 1 rdwr;sleep 40;send 8 453 dontwait;shutdown 1 wr'),
+  },
+  {
     name: 'recvfrom on a stream socket reports no address',
     script: single('socket 0 tcp4;bind 0 lo p0;listen 0 5;socket 1 tcp4;connect 1 lo p0;accept 0 2;write 1 5;settle 2 5 1000;recvfrom 2 5 -'),
   },

@@ -10,6 +10,7 @@ import { startNodeGuest } from '../../host/src/io/node-guest.js';
 import type { NetBackend } from '../../host/src/net/backend.js';
 import { NetPolicy } from '../../host/src/net/policy.js';
 import type { GuestOutcome } from '../../host/src/wasi/guest.js';
+import type { HostEmulation } from '../../host/src/wasi/socket-imports.js';
 import { ROOT } from './programs.js';
 
 export const GUEST_WORKER = join(ROOT, 'build', 'host', 'guest-worker.js');
@@ -28,7 +29,7 @@ export function startGuest(
   name: string,
   args: string[],
   maxSockets = 16,
-  extra: { policy?: NetPolicy; emulate?: { iwasmBindLinger?: boolean } } = {},
+  extra: { policy?: NetPolicy; emulate?: HostEmulation } = {},
 ): GuestRun {
   const out = { 1: '', 2: '' };
   const waiters: (() => void)[] = [];

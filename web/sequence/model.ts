@@ -8,8 +8,7 @@
 // range is the run's. Pure data in, pure data out: the SVG view draws it,
 // and the Node tests check it.
 
-import { formatTrace, type TraceEvent } from '../../host/src/wasi/trace.js';
-import { E } from '../../host/src/abi/errno.js';
+import { ERRNO as E, formatTrace, type TraceEvent } from '../../host/src/api/browser.js';
 
 /**
  * One traced call (or a run of them), or the end of a program, on lane

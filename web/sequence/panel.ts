@@ -7,7 +7,7 @@
 // when a redraw is slow, so drawing stays a small share of the thread.
 
 import { h, svg } from '../dom.js';
-import type { TraceEvent } from '../../host/src/wasi/trace.js';
+import type { TraceEvent } from '../../host/src/api/browser.js';
 import { buildDiagram, type Diagram } from './model.js';
 import { TraceLog } from './trace-log.js';
 import { outsideSides, renderDiagram, renderTitles, TITLE_HEIGHT, type Lane } from './view.js';

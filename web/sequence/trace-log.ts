@@ -15,7 +15,7 @@
 //     the rows before them are gone.
 // Datagram calls are never coalesced: each is matched to one datagram.
 
-import type { TraceEvent } from '../../host/src/wasi/trace.js';
+import type { TraceEvent } from '../../host/src/api/browser.js';
 import type { CallRun, DiagramEntry } from './model.js';
 
 type CallEntry = Extract<DiagramEntry, { call: TraceEvent }>;

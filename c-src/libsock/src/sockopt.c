@@ -340,6 +340,14 @@ static int get_value(int fd, const opt_row *row, void *val, socklen_t *len) {
             wasock_iovec none = {0, 0};
             uint32_t sent = 0;
             pending = __wasock_sock_send(fd, &none, 0, 0, &sent);
+            /* A host without that convention refuses the empty send
+             * (iwasm: EINVAL, never a socket error on Linux TCP). What it
+             * can say is whether the connection stands: connected, no
+             * error; otherwise the answer names no cause, only ENOTCONN. */
+            if (pending == EINVAL) {
+                wasock_addr peer;
+                pending = __wasock_sock_addr_remote(fd, &peer) == 0 ? 0 : ENOTCONN;
+            }
         }
         return put(val, len, &pending, sizeof pending);
     }

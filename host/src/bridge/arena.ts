@@ -110,7 +110,9 @@ export interface ArenaGeometry {
 const INITIAL_SLOTS = 4;
 /** Slots added per growth step. */
 const GROW_SLOTS = 16;
-const GROWABLE = typeof (SharedArrayBuffer.prototype as { grow?: unknown }).grow === 'function';
+// Guarded: a page that is not cross-origin isolated has no SharedArrayBuffer,
+// and importing the browser API there must not throw (start() says why).
+const GROWABLE = typeof SharedArrayBuffer !== 'undefined' && typeof (SharedArrayBuffer.prototype as { grow?: unknown }).grow === 'function';
 
 /** The largest SharedArrayBuffer (growable or not) the engines create: 4 GiB. */
 export const MAX_ARENA_BYTES = 2 ** 32;

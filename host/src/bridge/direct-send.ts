@@ -60,6 +60,16 @@ export function revokeFd(arena: Arena, slot: number): void {
 }
 
 /**
+ * I/O side, once the guest's thread is gone (it returned, or was terminated):
+ * takes the descriptor back without waiting. A thread terminated inside a
+ * direct write never puts the word back, and revokeFd would wait for it
+ * forever.
+ */
+export function dropFd(arena: Arena, slot: number): void {
+  Atomics.store(arena.words, arena.slotWord(slot, S.DIRECT_FD), 0);
+}
+
+/**
  * Guest side: writes `chunks` straight to the kernel if the descriptor is
  * lent and nothing is queued ahead. Returns bytes written (maybe fewer than
  * asked, maybe 0 when the kernel buffer is full), the error the kernel

@@ -17,20 +17,12 @@ import { LOOKUPFLAGS, OFLAGS, RIGHT } from '../abi/wasi.js';
 import { E } from '../abi/errno.js';
 import { guarded } from '../wasi/file-imports.js';
 
-/** Where a browser guest finds its files. */
-export const BROWSER_DIR = '/data';
+import { BROWSER_DIR, type DirEntry } from './dir-entry.js';
+
+export { BROWSER_DIR, type DirEntry };
 
 /** At most one snapshot per this many ms while the program runs. */
 export const SYNC_INTERVAL_MS = 250;
-
-/**
- * One entry of the directory: `path` below BROWSER_DIR with `/` between
- * components; `bytes` for a file, absent for a directory.
- */
-export interface DirEntry {
-  path: string;
-  bytes?: Uint8Array;
-}
 
 /** A valid entry path: relative, no empty, `.` or `..` components. */
 export function validEntryPath(path: string): boolean {

@@ -31,7 +31,8 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-function main(argv: string[]): number {
+/** `wasock cc` (and node host/cc.js): the exit code for the process. */
+export function ccMain(argv: string[]): number {
   const own = new Set(['--check-toolchain', '--print-toolchain', '--print-debian-packages', '--no-libsock', '--help']);
   const flags = new Set(argv.filter((a) => own.has(a)));
   const userArgs = argv.filter((a) => !own.has(a));
@@ -88,4 +89,3 @@ function main(argv: string[]): number {
   return r.status ?? 1;
 }
 
-process.exitCode = main(process.argv.slice(2));

@@ -2,9 +2,9 @@
 // precise message, and the module checks are those of wasi/module-check.ts.
 
 import { readFileSync } from 'node:fs';
-import { compileGuestModule, ModuleError } from '../wasi/module-check.js';
+import { compileChecked, LoadError } from '../wasi/checked-compile.js';
 
-export class LoadError extends Error {}
+export { compileChecked, LoadError };
 
 export async function loadGuestModule(path: string): Promise<WebAssembly.Module> {
   let bytes: Buffer;
@@ -13,12 +13,8 @@ export async function loadGuestModule(path: string): Promise<WebAssembly.Module>
   } catch (err) {
     const code = (err as { code?: string }).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : String((err as Error).message);
-    throw new LoadError(`cannot read ${path}: ${why}`);
+    throw new LoadError(`cannot read ${path}: ${why}`, 'unreadable');
   }
-  try {
-    return await compileGuestModule(bytes, path);
-  } catch (err) {
-    if (err instanceof ModuleError) throw new LoadError(err.message);
-    throw err;
-  }
+  return compileChecked(bytes, path);
 }
+

@@ -12,10 +12,11 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-async function main(): Promise<void> {
+/** `wasock relay` / `wasock web` (and node host/relay.js): runs until SIGINT or SIGTERM. */
+export async function relayMain(argv: string[], options: { requirePage?: boolean } = {}): Promise<void> {
   let args;
   try {
-    args = parseRelayArgs(process.argv.slice(2));
+    args = parseRelayArgs(argv);
   } catch (err) {
     if (err instanceof RelayUsageError) fail(`${err.message}\n${RELAY_USAGE}`);
     throw err;
@@ -32,7 +33,10 @@ async function main(): Promise<void> {
   }
   // This file is bundled to build/host/relay.js; the page is in build/web.
   const staticDir = fileURLToPath(new URL('../web/', import.meta.url));
-  if (!existsSync(staticDir)) process.stderr.write(`wasock relay: ${staticDir} is missing (run ./build.sh); serving the relay only\n`);
+  if (!existsSync(staticDir)) {
+    if (options.requirePage) fail(`the demo page is not built (${staticDir} is missing); run ./build.sh`);
+    process.stderr.write(`wasock relay: ${staticDir} is missing (run ./build.sh); serving the relay only\n`);
+  }
   let relay;
   try {
     relay = await createRelayServer({
@@ -60,4 +64,3 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-await main();

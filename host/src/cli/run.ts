@@ -17,10 +17,11 @@ function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
-async function main(): Promise<void> {
+/** `wasock run` (and node host/run.js): exits the process with the program's code. */
+export async function runMain(argv: string[]): Promise<void> {
   let args;
   try {
-    args = parseRunArgs(process.argv.slice(2));
+    args = parseRunArgs(argv);
   } catch (err) {
     if (err instanceof UsageError) fail(`${err.message}\n${USAGE}`);
     throw err;
@@ -97,4 +98,3 @@ async function main(): Promise<void> {
   process.exit(outcome.code);
 }
 
-await main();

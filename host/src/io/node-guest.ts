@@ -12,7 +12,7 @@ import type { NetBackend } from '../net/backend.js';
 import type { NetPolicy } from '../net/policy.js';
 import { launchGuest, type GuestThread, type LaunchOptions } from './guest-launch.js';
 import { ReadableStdin } from './stdin-readable.js';
-import type { GuestOutcome } from '../wasi/guest.js';
+import type { GuestInit, GuestOutcome } from '../wasi/guest.js';
 import type { DirMapping } from '../worker/preopens.js';
 import { nodeEmbedder } from '../worker/node-embedder.js';
 import { sameThreadGuest } from '../jspi/same-thread-guest.js';
@@ -44,7 +44,7 @@ export interface NodeGuestOptions {
   /** Listening sockets handed to the guest as preopened descriptors (--tcplisten). */
   listeners?: LaunchOptions['listeners'];
   /** Another runtime's host behaviour to reproduce (interop tests). */
-  emulate?: { iwasmBindLinger?: boolean };
+  emulate?: GuestInit['emulate'];
   /** Takes the guest's stdout and stderr (trace and denial lines included) instead of this process's fds 1 and 2. */
   output?: (fd: 1 | 2, bytes: Uint8Array) => void;
 }

@@ -7,7 +7,7 @@
 import { type Arena, S, SF } from '../bridge/arena.js';
 import { Ring } from '../bridge/ring.js';
 import { wakeGuest, watchDoorbell } from '../bridge/signals.js';
-import { lendFd, revokeFd } from '../bridge/direct-send.js';
+import { dropFd, lendFd, revokeFd } from '../bridge/direct-send.js';
 import { type ControlReply, type ControlRequest, writeReply } from '../bridge/control.js';
 import type { DatagramSocket, Listener, NetBackend, Stream } from '../net/backend.js';
 import { NetError } from '../net/backend.js';
@@ -158,6 +158,9 @@ export class SocketHost {
     this.doorbell.stop();
     // What the guest did just before it ended and the doorbell has not
     // delivered yet: close() (no reply is awaited), sends, datagrams.
+    // The guest's thread is gone: a descriptor it had claimed for a write
+    // (killed in the middle of one) is taken back without waiting for it.
+    for (const slot of this.sockets.keys()) dropFd(this.arena, slot);
     for (const slot of [...this.sockets.keys()]) this.onDirty(slot);
     for (const sock of [...this.sockets.values()]) {
       // As at close(): a connection with data the guest never read is reset
@@ -511,7 +514,7 @@ export class SocketHost {
     }
   }
 
-  private shutdownSocket(sock: HostSocket, how: number): ControlReply {
+  private async shutdownSocket(sock: HostSocket, how: number): Promise<ControlReply> {
     if (sock.listener && how & 1) {
       // SHUT_RD on a listening socket: it stops listening; pending
       // connections are reset and accept() fails with EINVAL from now on.
@@ -520,6 +523,14 @@ export class SocketHost {
       return { errno: 0 };
     }
     if (sock.kind === 'stream' && !sock.stream) return { errno: E.NOTCONN };
+    if (sock.shutBoth) {
+      // Shut both ways before: bytes the peer sent since reset the
+      // connection (onStreamData), and Linux would already be in TCP_CLOSE.
+      // The kernel may hold such bytes that the event loop has not read:
+      // let it poll once before answering.
+      await new Promise<void>((resolve) => afterNextPoll(resolve));
+      if (!this.owns(sock) || this.arena.flags(sock.slot) & SF.HANGUP) return { errno: E.NOTCONN };
+    }
     if (how & 1) {
       // Linux keeps queueing what arrives after SHUT_RD, and a read returns
       // it; only an empty queue reads as end of file (0, even non-blocking).

@@ -9,6 +9,8 @@ import { StdinFeed } from './stdin-feed.js';
 export class ReadableStdin {
   readonly feed: StdinFeed;
   private started = false;
+  private readonly onData = (chunk: Buffer) => this.feed.push(chunk);
+  private readonly onEnd = () => this.feed.end();
 
   constructor(arena: Arena, private readonly input: Readable) {
     this.feed = new StdinFeed(arena, { pause: () => input.pause(), resume: () => input.resume() });
@@ -18,16 +20,19 @@ export class ReadableStdin {
   start(): void {
     if (this.started) return;
     this.started = true;
-    this.input.on('data', (chunk: Buffer) => this.feed.push(chunk));
+    this.input.on('data', this.onData);
     // An error on the host's stdin reads as EOF to the guest, as a closed pipe would.
-    this.input.on('end', () => this.feed.end());
-    this.input.on('error', () => this.feed.end());
+    this.input.on('end', this.onEnd);
+    this.input.on('error', this.onEnd);
   }
 
   stop(): void {
     this.feed.stop();
     this.input.pause();
-    this.input.removeAllListeners('data');
+    // Only our own listeners: under the Node API the stream may be the embedder's.
+    this.input.off('data', this.onData);
+    this.input.off('end', this.onEnd);
+    this.input.off('error', this.onEnd);
     // Without unref a paused process.stdin still holds the event loop open.
     (this.input as Readable & { unref?: () => void }).unref?.();
   }

@@ -5,7 +5,7 @@
 // sysroot is still in place; otherwise detection runs again.
 import { readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { detectToolchain, findOnPath, type Detection, type Toolchain } from './detect.js';
+import { chosenWasiSdk, detectToolchain, findOnPath, type Detection, type Toolchain } from './detect.js';
 
 interface CacheEntry {
   key: string;
@@ -22,9 +22,10 @@ function mtime(path: string): number | undefined {
 
 /** What decides the detection's outcome, cheaply (no process spawned). */
 function cacheKey(env: NodeJS.ProcessEnv): string | undefined {
-  const clang = env.WASI_SDK_PATH ? join(env.WASI_SDK_PATH, 'bin', 'clang') : findOnPath('clang-19', env.PATH);
+  const sdk = chosenWasiSdk(env);
+  const clang = sdk ? join(sdk, 'bin', 'clang') : findOnPath('clang-19', env.PATH);
   const stamp = clang && mtime(clang);
-  return stamp === undefined ? undefined : JSON.stringify([env.WASI_SDK_PATH ?? '', clang, stamp]);
+  return stamp === undefined ? undefined : JSON.stringify([sdk ?? '', clang, stamp]);
 }
 
 function stillThere(tc: Toolchain): boolean {

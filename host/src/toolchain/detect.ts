@@ -1,6 +1,7 @@
 // Finds the clang, archiver and wasi-libc sysroot that build wasm32-wasi
-// programs. Two layouts are known: wasi-sdk (chosen by WASI_SDK_PATH) and
-// Debian's packages (clang-19 on PATH, wasi-libc under /usr/…/wasm32-wasi).
+// programs. Two layouts are known: wasi-sdk (chosen by WASI_SDK_PATH, or
+// found on PATH) and Debian's packages (clang-19 on PATH, wasi-libc under
+// /usr/…/wasm32-wasi).
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
@@ -115,8 +116,27 @@ function fromDebian(pathVar: string | undefined): Detection {
   };
 }
 
-/** Detects the toolchain: WASI_SDK_PATH when set, Debian's clang-19 otherwise. */
+/**
+ * A wasi-sdk whose bin directory is on PATH: a `clang` there with the SDK's
+ * own sysroot beside it (../share/wasi-sysroot), which tells it from any
+ * other clang. Returns the SDK's root.
+ */
+export function findWasiSdkOnPath(pathVar: string | undefined): string | undefined {
+  for (const dir of (pathVar ?? '').split(delimiter)) {
+    if (!dir || !isFile(join(dir, 'clang'))) continue;
+    const root = dirname(dir);
+    if (existsSync(join(root, 'share', 'wasi-sysroot'))) return root;
+  }
+  return undefined;
+}
+
+/** The wasi-sdk to use, if any: WASI_SDK_PATH when set, else one on PATH. */
+export function chosenWasiSdk(env: NodeJS.ProcessEnv): string | undefined {
+  return env.WASI_SDK_PATH || findWasiSdkOnPath(env.PATH);
+}
+
+/** Detects the toolchain: wasi-sdk (WASI_SDK_PATH, or on PATH) when there is one, Debian's clang-19 otherwise. */
 export function detectToolchain(env: NodeJS.ProcessEnv = process.env): Detection {
-  const sdk = env.WASI_SDK_PATH;
+  const sdk = chosenWasiSdk(env);
   return sdk ? fromWasiSdk(sdk) : fromDebian(env.PATH);
 }

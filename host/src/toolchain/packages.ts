@@ -13,19 +13,19 @@ export function aptInstallCommand(): string {
 /**
  * One line for stderr: what is missing and how to get it. `missing` names the
  * piece ("clang-19 not found", "…/bin/clang does not exist"); `wasiSdkPath`
- * is set when the user chose wasi-sdk, whose fix is a different one.
+ * is set when a wasi-sdk was chosen (WASI_SDK_PATH or PATH), whose fix is a different one.
  */
 export function missingToolchainMessage(missing: string, wasiSdkPath?: string): string {
   if (wasiSdkPath) {
     return (
       `wasock: no wasm32-wasi C toolchain: ${missing}; ` +
-      `point WASI_SDK_PATH at a wasi-sdk directory (it is ${wasiSdkPath}), ` +
+      `the wasi-sdk chosen (WASI_SDK_PATH, or the one on PATH) is ${wasiSdkPath}: point to a complete one, ` +
       `or unset it and install Debian's: ${aptInstallCommand()}`
     );
   }
   return (
     `wasock: no wasm32-wasi C toolchain: ${missing}; ` +
     `install it with: ${aptInstallCommand()} ` +
-    `(or set WASI_SDK_PATH to a wasi-sdk directory)`
+    `(or put a wasi-sdk's bin on PATH, or set WASI_SDK_PATH to its directory)`
   );
 }

@@ -11,7 +11,7 @@ import { guestImports, IMPORT_MODULE, type HostFsLayer } from './guest-imports.j
 import { OutputFd, StdinFd } from './stdio.js';
 import { SocketFd } from './socket-fd.js';
 import type { SockAddr } from '../net/addr.js';
-import type { SocketContext } from './socket-imports.js';
+import type { HostEmulation, SocketContext } from './socket-imports.js';
 import type { TraceSink } from './trace.js';
 import type { DirectWrite } from '../bridge/direct-send.js';
 
@@ -26,7 +26,7 @@ export interface GuestInit {
   trace: boolean;
   tty: { stdin: boolean; stdout: boolean; stderr: boolean };
   /** Another runtime's host behaviour to reproduce (interop tests only). */
-  emulate?: { iwasmBindLinger?: boolean };
+  emulate?: HostEmulation;
   /** Listening sockets the I/O thread opened (--tcplisten): fds after the preopened directories. */
   listeners?: PreopenedListener[];
 }
@@ -103,7 +103,7 @@ export function createGuest(init: GuestInit, embedder: GuestEmbedder, sameThread
     trace: embedder.trace,
     started: performance.now(),
     directWrite: embedder.directWrite ?? null,
-    iwasmBindLinger: init.emulate?.iwasmBindLinger === true,
+    emulate: init.emulate ?? {},
   };
   const imports = guestImports(wasi, ctx, embedder.hostFs);
   const instance = new WebAssembly.Instance(init.module, { [IMPORT_MODULE]: sameThread ? sameThread.adaptImports(imports) : (imports as WebAssembly.ModuleImports) });

@@ -5,7 +5,14 @@
 
 import { IMPORT_MODULE, providedImportNames } from './guest-imports.js';
 
-export class ModuleError extends Error {}
+/** Why a module was refused: not WebAssembly (or not a WASI command), or an import wasock lacks. */
+export type ModuleProblem = 'not-wasm' | 'missing-import';
+
+export class ModuleError extends Error {
+  constructor(message: string, readonly problem: ModuleProblem = 'not-wasm') {
+    super(message);
+  }
+}
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
@@ -24,7 +31,7 @@ export async function compileGuestModule(bytes: Uint8Array, name: string): Promi
   const provided = providedImportNames();
   for (const imp of WebAssembly.Module.imports(module)) {
     if (imp.module !== IMPORT_MODULE || imp.kind !== 'function' || !provided.has(imp.name)) {
-      throw new ModuleError(`${name} needs import ${imp.module}.${imp.name} (${imp.kind}), which wasock does not provide`);
+      throw new ModuleError(`${name} needs import ${imp.module}.${imp.name} (${imp.kind}), which wasock does not provide`, 'missing-import');
     }
   }
   const exports = WebAssembly.Module.exports(module);

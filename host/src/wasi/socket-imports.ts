@@ -31,12 +31,19 @@ export interface SocketContext {
   started: number;
   /** OS writes on descriptors the I/O thread lends (Node only; bridge/direct-send.ts). */
   directWrite: DirectWrite | null;
-  /**
-   * Behave as WAMR's iwasm does at bind: set SO_LINGER {on, 0} on the bound
-   * socket. Never on by default; interop tests use it to check that
-   * wasock-built modules stay correct on iwasm (GuestInit.emulate).
-   */
+  /** Another runtime's host behaviour to reproduce (GuestInit.emulate); never on by default. */
+  emulate: HostEmulation;
+}
+
+/**
+ * What WAMR's iwasm does differently from wasock, reproduced so that the
+ * interop tests can check that wasock-built modules stay correct there.
+ */
+export interface HostEmulation {
+  /** Set SO_LINGER {on, 0} on every socket bound. */
   iwasmBindLinger?: boolean;
+  /** Refuse a zero-byte send with EINVAL (no SO_ERROR convention). */
+  iwasmEmptySend?: boolean;
 }
 
 type Import = (...args: never[]) => number;
@@ -285,7 +292,7 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
         const reply = ok(control.call('bind', { slot: sock.slot, addr: ctx.policy.narrowBind(addr) }));
         sock.requestedBind = addr;
         sock.local = reply.local as SockAddr;
-        if (ctx.iwasmBindLinger) {
+        if (ctx.emulate.iwasmBindLinger) {
           sock.options.linger = { on: true, seconds: 0 };
           ok(control.call('setopt', { slot: sock.slot, name: 'linger0', value: 1 }));
         }
@@ -459,6 +466,7 @@ export function socketImports(ctx: SocketContext): Record<string, Import> {
         // Zero bytes on a stream: report (and clear) the pending error — the
         // SO_ERROR convention of docs/abi.md.
         if (length === 0 && sock.type === 'stream') {
+          if (ctx.emulate.iwasmEmptySend) throw new GuestError(E.INVAL);
           const pending = sock.takeError();
           if (pending !== 0) throw new GuestError(pending);
           mem.u32(sentOut, 0);
