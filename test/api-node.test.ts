@@ -47,6 +47,18 @@ describe('run()', () => {
     expect(out.text() + err.text()).toMatch(/refused/i);
   });
 
+  it.skipIf(typeof (WebAssembly as { Suspending?: unknown }).Suspending !== 'function')('hostMode \'jspi\': a server and a client on this very thread', async () => {
+    const port = await freePort();
+    const serverOut = capture();
+    const server = await api.start(programPath('wasm', 'server'), { args: [String(port)], stdout: serverOut.stream, stdin: null, hostMode: 'jspi' });
+    await waitForBound(port, 'tcp');
+    const out = capture();
+    const code = await api.run(programPath('wasm', 'client'), { args: ['127.0.0.1', String(port)], stdout: out.stream, hostMode: 'jspi' });
+    expect(code).toBe(0);
+    expect(out.text()).toContain('Received: Hello from the server!');
+    expect(await server.exited).toBe(0);
+  });
+
   it('runs a client against a server started with start(); exited is the server\'s own code', async () => {
     const port = await freePort();
     const serverOut = capture();
@@ -165,9 +177,15 @@ describe('refusals are typed errors with the CLI\'s message', () => {
     expect(await refusal(path, { env: ['NOEQUALS'] })).toBeInstanceOf(api.OptionError);
   });
 
-  it('a host mode this build does not have', async () => {
+  it.skipIf(typeof (WebAssembly as { Suspending?: unknown }).Suspending === 'function')('a host mode this engine does not have', async () => {
     const err = await refusal(programPath('wasm', 'client'), { hostMode: 'jspi' });
     expect(err).toBeInstanceOf(api.OptionError);
     expect(err.message).toMatch(/jspi/);
+  });
+
+  it('an unknown host mode', async () => {
+    const err = await refusal(programPath('wasm', 'client'), { hostMode: 'threads' as never });
+    expect(err).toBeInstanceOf(api.OptionError);
+    expect(err.message).toMatch(/unknown hostMode "threads"/);
   });
 });

@@ -132,7 +132,7 @@ const decoder = new TextDecoder();
 
 /** Starts a program; resolves once it is running. */
 export async function start(program: Program, options: BrowserRunOptions = {}): Promise<BrowserProgram> {
-  chooseHostMode(options.hostMode);
+  chooseHostMode(options.hostMode, { jspi: false, why: 'the browser API runs guests in workers only in this version' });
   if (typeof SharedArrayBuffer === 'undefined' || (typeof crossOriginIsolated !== 'undefined' && !crossOriginIsolated)) {
     // coi.js is isolating the page and reloads it in a moment: nothing starts before.
     if (typeof document !== 'undefined' && document.documentElement.dataset.isolating === 'true') await new Promise<never>(() => {});

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { compileChecked, loadGuestModule } from '../cli/load-module.js';
 import { parseAllowNet, type NetPolicy } from '../net/policy.js';
 import { startNodeGuest } from '../io/node-guest.js';
+import { hasJspi } from '../jspi/suspending-imports.js';
 import { OptionError, PolicyError } from './errors.js';
 import { chooseHostMode, type HostMode } from './host-mode.js';
 import { publicLoadError } from './module-errors.js';
@@ -90,7 +91,7 @@ function stdinStream(stdin: RunOptions['stdin']): NodeJS.ReadableStream {
 
 /** Starts a program; resolves once it is running (or throws a WasockError before anything runs). */
 export async function start(program: Program, options: RunOptions = {}): Promise<RunningProgram> {
-  chooseHostMode(options.hostMode);
+  const hostMode = chooseHostMode(options.hostMode, { jspi: hasJspi(), why: `WebAssembly.Suspending needs Node >= 25; this is Node ${process.versions.node}` });
   const parsed = parseRunOptions(options);
   let policy: NetPolicy;
   try {
@@ -123,6 +124,7 @@ export async function start(program: Program, options: RunOptions = {}): Promise
       stderr: !captured && !!process.stderr.isTTY,
     },
     workerUrl: new URL('./guest-worker.js', import.meta.url),
+    hostMode,
     output: captured ? (fd, bytes) => (fd === 1 ? stdout : stderr).write(bytes) : undefined,
   });
 

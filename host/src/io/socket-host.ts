@@ -514,7 +514,13 @@ export class SocketHost {
     }
   }
 
-  private async shutdownSocket(sock: HostSocket, how: number): Promise<ControlReply> {
+  /**
+   * Synchronous unless the socket was shut both ways before (then the event
+   * loop polls first): a guest on this thread (JSPI mode) suspends only
+   * for that, and its import's re-run (jspi/replay.ts) sees the socket as
+   * it was before this call, not after.
+   */
+  private shutdownSocket(sock: HostSocket, how: number): ControlReply | Promise<ControlReply> {
     if (sock.listener && how & 1) {
       // SHUT_RD on a listening socket: it stops listening; pending
       // connections are reset and accept() fails with EINVAL from now on.
@@ -528,9 +534,15 @@ export class SocketHost {
       // connection (onStreamData), and Linux would already be in TCP_CLOSE.
       // The kernel may hold such bytes that the event loop has not read:
       // let it poll once before answering.
-      await new Promise<void>((resolve) => afterNextPoll(resolve));
-      if (!this.owns(sock) || this.arena.flags(sock.slot) & SF.HANGUP) return { errno: E.NOTCONN };
+      return new Promise<void>((resolve) => afterNextPoll(resolve)).then(() => {
+        if (!this.owns(sock) || this.arena.flags(sock.slot) & SF.HANGUP) return { errno: E.NOTCONN };
+        return this.shutdownNow(sock, how);
+      });
     }
+    return this.shutdownNow(sock, how);
+  }
+
+  private shutdownNow(sock: HostSocket, how: number): ControlReply {
     if (how & 1) {
       // Linux keeps queueing what arrives after SHUT_RD, and a read returns
       // it; only an empty queue reads as end of file (0, even non-blocking).
@@ -552,8 +564,13 @@ export class SocketHost {
     return { errno: 0 };
   }
 
-  private async sockname(sock: HostSocket): Promise<ControlReply> {
-    if (sock.udpBinding) await sock.udpBinding.catch(() => undefined);
+  /** Synchronous unless a datagram socket's bind is still under way (JSPI mode then suspends). */
+  private sockname(sock: HostSocket): ControlReply | Promise<ControlReply> {
+    if (sock.udpBinding) return sock.udpBinding.catch(() => undefined).then(() => this.socknameNow(sock));
+    return this.socknameNow(sock);
+  }
+
+  private socknameNow(sock: HostSocket): ControlReply {
     const local = sock.stream?.local ?? sock.listener?.local ?? sock.udp?.local;
     return local ? { errno: 0, local } : { errno: 0, local: { family: sock.family, ip: sock.family === 6 ? '::' : '0.0.0.0', port: 0 } };
   }

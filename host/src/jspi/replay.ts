@@ -10,9 +10,12 @@
 //
 // That holds the imports to one rule, true of all of them today: before its
 // first blocking primitive an import reads but changes nothing (a re-run
-// must reach the same primitives in the same order). What a primitive's
-// condition does while waiting (bytes written so far, say) lives in its
-// closure and is only ever done once.
+// must reach the same primitives in the same order), and what it reads there
+// is not changed by the primitive itself (a control call that suspends must
+// not have changed, before suspending, what the import checked before
+// calling it: SocketHost's shutdown and sockname answer synchronously unless
+// they really wait). What a primitive's condition does while waiting (bytes
+// written so far, say) lives in its closure and is only ever done once.
 //
 // The common case, an import that never waits, costs one flag and a reset
 // of an empty log: no promise, no allocation.
