@@ -18,14 +18,20 @@ import { ACCEPT_RECORD_BYTES, encodeAcceptRecord } from './accept-record.js';
 
 /**
  * Runs `fn` after the event loop has polled for I/O at least once, so bytes
- * the kernel or the transport already holds have been delivered by then:
- * in Node two check phases (the second comes after the next poll phase),
- * which take microseconds where two timer turns take two milliseconds (a
- * close() waited that long before its FIN: 300 connections a second);
- * in browsers, which have no setImmediate, two timer turns.
+ * the kernel or the transport already holds have been delivered by then
+ * (two timer turns; setImmediate does not exist in browsers).
+ *
+ * `stream`: whose bytes. A Node socket's are in this process's kernel, and
+ * one poll phase delivers them: in Node, two check phases (the second comes
+ * after the next poll phase) take microseconds where two timer turns take
+ * two milliseconds (a close() waited that long before its FIN: 300
+ * connections a second). A transport that cannot ask at once (the relay,
+ * whose streams have no checkReset) gets the timer turns: its bytes may
+ * need more than one turn of the loop to arrive (found by the differential
+ * fuzzer's shutdown regression over the relay).
  */
-function afterNextPoll(fn: () => void): void {
-  if (typeof setImmediate === 'function') setImmediate(() => setImmediate(fn));
+function afterNextPoll(fn: () => void, stream?: Stream): void {
+  if (stream?.checkReset !== undefined && typeof setImmediate === 'function') setImmediate(() => setImmediate(fn));
   else setTimeout(() => setTimeout(fn, 0), 0);
 }
 
@@ -280,7 +286,7 @@ export class SocketHost {
         if (deferFin) {
           afterNextPoll(() => {
             if (!sock.resetSent) finish();
-          });
+          }, stream);
         } else {
           finish();
         }
@@ -534,7 +540,7 @@ export class SocketHost {
       // connection (onStreamData), and Linux would already be in TCP_CLOSE.
       // The kernel may hold such bytes that the event loop has not read:
       // let it poll once before answering.
-      return new Promise<void>((resolve) => afterNextPoll(resolve)).then(() => {
+      return new Promise<void>((resolve) => afterNextPoll(resolve, sock.stream)).then(() => {
         if (!this.owns(sock) || this.arena.flags(sock.slot) & SF.HANGUP) return { errno: E.NOTCONN };
         return this.shutdownNow(sock, how);
       });
@@ -558,7 +564,7 @@ export class SocketHost {
     if (sock.readShut && sock.writeShut && !sock.shutBoth) {
       // Bytes the kernel already held at the shutdown are not "new": let
       // the event loop poll once before data counts as arriving after it.
-      afterNextPoll(() => (sock.shutBoth = true));
+      afterNextPoll(() => (sock.shutBoth = true), sock.stream);
     }
     wakeGuest(this.arena);
     return { errno: 0 };
