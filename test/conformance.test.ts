@@ -84,6 +84,8 @@ const SINGLE: { name: string; stdin?: string; file?: string }[] = [
   { name: 'listener_reopen' },
   // Issue #15: the socket constants print Linux's numbers, and the calls take them.
   { name: 'socket_constants' },
+  // dup/dup2/dup3/fcntl(F_DUPFD): two numbers, one socket; the textbook's half-close through a dup.
+  { name: 'dup_half_close', file: 'abcdefgh\n' },
 ];
 
 /** Two-sided programs: NAME_server PORT [args] and NAME_client PORT [args]. */
