@@ -86,6 +86,8 @@ const SINGLE: { name: string; stdin?: string; file?: string }[] = [
   { name: 'socket_constants' },
   // dup/dup2/dup3/fcntl(F_DUPFD): two numbers, one socket; the textbook's half-close through a dup.
   { name: 'dup_half_close', file: 'abcdefgh\n' },
+  // pipe/pipe2 inside a program: order, EAGAIN, select/poll, EOF at the last writer, EPIPE.
+  { name: 'pipe_basic' },
 ];
 
 /** Two-sided programs: NAME_server PORT [args] and NAME_client PORT [args]. */

@@ -14,6 +14,8 @@ extern "C" {
 int dup(int);
 int dup2(int, int);
 int dup3(int, int, int);
+int pipe(int[2]);
+int pipe2(int[2], int);
 
 #ifdef __cplusplus
 }

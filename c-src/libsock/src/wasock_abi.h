@@ -255,4 +255,7 @@ int32_t __wasock_sock_close(int32_t fd);
 WASOCK_IMPORT("wasock_fd_dup")
 int32_t __wasock_fd_dup(int32_t fd, int32_t target, int32_t mode, uint32_t *fd_out);
 
+WASOCK_IMPORT("wasock_pipe")
+int32_t __wasock_pipe(int32_t *fds_out, uint32_t fdflags);
+
 #endif /* WASOCK_ABI_H */
