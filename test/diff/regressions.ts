@@ -152,6 +152,10 @@ export const REGRESSIONS: Regression[] = [
     script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;sockname 0;socket 8 tcp4;connect 8 lo p0;accept 0 1;peername 1;shutdown 1 rdwr;sleep 40;send 8 453 dontwait;shutdown 1 wr'),
   },
   {
+    name: 'shutdown after both FINs (ours by SHUT_WR, then the peer\'s): ENOTCONN, even before the event loop read the peer\'s FIN; the peer\'s FIN is out when its shutdown returns',
+    script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;sockname 0;socket 8 tcp4;setopt 8 nodelay 1;nonblock 8 1;connect 8 lo p0;poll 3000 8:out;soerror 8;nonblock 8 0;accept 0 1;peername 1;recv 8 214 dontwait;shutdown 1 wr;shutdown 8 rdwr;shutdown 1 rdwr'),
+  },
+  {
     name: 'recvfrom on a stream socket reports no address',
     script: single('socket 0 tcp4;bind 0 lo p0;listen 0 5;socket 1 tcp4;connect 1 lo p0;accept 0 2;write 1 5;settle 2 5 1000;recvfrom 2 5 -'),
   },

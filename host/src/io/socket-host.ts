@@ -25,6 +25,11 @@ function afterNextPoll(fn: () => void): void {
   setTimeout(() => setTimeout(fn, 0), 0);
 }
 
+/** Settles after the event loop's next poll phase (see afterNextPoll). */
+function nextPoll(): Promise<void> {
+  return new Promise((resolve) => afterNextPoll(resolve));
+}
+
 function isUnspecified(ip: string): boolean {
   return ip === '0.0.0.0' || ip === '::';
 }
@@ -502,14 +507,14 @@ export class SocketHost {
       return { errno: 0 };
     }
     if (sock.kind === 'stream' && !sock.stream) return { errno: E.NOTCONN };
-    if (sock.shutBoth) {
-      // Shut both ways before: bytes the peer sent since reset the
-      // connection (onStreamData), and Linux would already be in TCP_CLOSE.
-      // The kernel may hold such bytes that the event loop has not read:
-      // let it poll once before answering.
-      await new Promise<void>((resolve) => afterNextPoll(resolve));
-      if (!this.owns(sock) || this.arena.flags(sock.slot) & SF.HANGUP) return { errno: E.NOTCONN };
-    }
+    // Linux answers from the connection's state at this moment, which a FIN
+    // or a reset the kernel already holds has changed (both FINs, or data
+    // after shutting down both ways, mean TCP_CLOSE: ENOTCONN). The event
+    // loop may not have read them yet: let it poll once first.
+    await nextPoll();
+    if (!this.owns(sock)) return { errno: E.BADF };
+    const state = this.arena.flags(sock.slot);
+    if (state & SF.HANGUP || (state & SF.TX_CLOSED && state & SF.PEER_FIN)) return { errno: E.NOTCONN };
     if (how & 1) {
       // Linux keeps queueing what arrives after SHUT_RD, and a read returns
       // it; only an empty queue reads as end of file (0, even non-blocking).
@@ -528,6 +533,9 @@ export class SocketHost {
       afterNextPoll(() => (sock.shutBoth = true));
     }
     wakeGuest(this.arena);
+    // The kernel sends the FIN within shutdown(SHUT_WR); libuv does it on
+    // the loop's next turn: answer after it, so the peer's next call sees it.
+    if (how & 2) await nextPoll();
     return { errno: 0 };
   }
 
