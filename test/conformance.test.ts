@@ -82,6 +82,12 @@ const SINGLE: { name: string; stdin?: string; file?: string }[] = [
   { name: 'err_afnosupport' },
   // A listener closed and reopened on its port: the old connections' last events never reach the new ones.
   { name: 'listener_reopen' },
+  // Issue #15: the socket constants print Linux's numbers, and the calls take them.
+  { name: 'socket_constants' },
+  // dup/dup2/dup3/fcntl(F_DUPFD): two numbers, one socket; the textbook's half-close through a dup.
+  { name: 'dup_half_close', file: 'abcdefgh\n' },
+  // pipe/pipe2 inside a program: order, EAGAIN, select/poll, EOF at the last writer, EPIPE.
+  { name: 'pipe_basic' },
 ];
 
 /** Two-sided programs: NAME_server PORT [args] and NAME_client PORT [args]. */

@@ -33,8 +33,22 @@ const PREVIEW1 = new Set([
   'sock_accept', 'sock_recv', 'sock_send', 'sock_shutdown',
 ]);
 
-it('every built module imports only ABI-table and preview 1 names, all provided by the host', () => {
-  const allowed = new Set([...abiTableNames(), ...PREVIEW1]);
+/** wasock's own imports: docs/abi.md's extension table. */
+function extensionNames(): Set<string> {
+  const doc = readFileSync(join(ROOT, 'docs', 'abi.md'), 'utf8');
+  const section = doc.slice(doc.indexOf("## wasock's extensions"));
+  return new Set([...section.matchAll(/^\| (wasock_\w+) \|/gm)].map((m) => m[1]));
+}
+
+it('every built module imports only ABI-table, preview 1 and documented wasock names, all provided by the host', () => {
+  const extensions = extensionNames();
+  expect(extensions.has('wasock_fd_dup')).toBe(true);
+  // Only programs that call the extensions import them: fcntl(O_NONBLOCK) alone keeps to the table.
+  const importsOf = (name: string) => WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(join(ROOT, 'build', 'wasm', `${name}.wasm`)))).map((i) => i.name);
+  expect(importsOf('nonblock_eagain')).toContain('fd_fdstat_set_flags');
+  expect(importsOf('nonblock_eagain').filter((n) => extensions.has(n))).toEqual([]);
+  expect(importsOf('dup_half_close')).toContain('wasock_fd_dup');
+  const allowed = new Set([...abiTableNames(), ...PREVIEW1, ...extensions]);
   expect(allowed.has('sock_set_recv_timeout')).toBe(true);
   expect(allowed.has('sock_get_linger')).toBe(true);
   const provided = providedImportNames();

@@ -93,6 +93,9 @@ describe('wasm guests over the relay (Node)', () => {
     const port = await freePort();
     const server = startGuest(page, 'udp_server', [String(port)]);
     await waitForBound(port, 'udp');
+    // Bound on the relay's host is not yet returned to the guest (the reply
+    // is on its way): wait until it prints, just before recvfrom().
+    await server.printed('UDP server listening');
     const dropped = Date.now();
     page.close();
     const end = await server.outcome;

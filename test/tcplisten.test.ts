@@ -76,11 +76,12 @@ describe('--tcplisten', () => {
   });
 
   it('is under the network policy like any bind: refused before the guest starts', async () => {
-    const r = await run('wasm', 'wasm_tcplisten', [], { hostOptions: ['--tcplisten', '10.1.2.3:8080'] });
+    // A policy narrowed to 127.0.0.2 (loopback only, as every test): 127.0.0.3 is outside it.
+    const r = await run('wasm', 'wasm_tcplisten', [], { hostOptions: ['--addr-pool=127.0.0.2/32', '--tcplisten', '127.0.0.3:8080'] });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'wasock: --tcplisten 10.1.2.3:8080: bind to 10.1.2.3:8080 denied by the network policy (allow it with --allow-net=127.0.0.0/8,[::1],10.1.2.3:8080)\n',
+      'wasock: --tcplisten 127.0.0.3:8080: bind to 127.0.0.3:8080 denied by the network policy (allow it with --allow-net=127.0.0.2,127.0.0.3:8080)\n',
     );
   });
 
@@ -108,13 +109,13 @@ describe('--tcplisten', () => {
 describe('--addr-pool (WAMR spelling of the network policy)', () => {
   it('maps each CIDR onto an --allow-net entry on every port', () => {
     expect(allowNetFromAddrPool('127.0.0.1/32,::1/128')).toBe('127.0.0.1/32,[::1]/128');
-    expect(allowNetFromAddrPool('10.0.0.0/8')).toBe('10.0.0.0/8');
+    expect(allowNetFromAddrPool('127.16.0.0/12')).toBe('127.16.0.0/12');
     expect(policyFromArgs(undefined, '127.0.0.1/32,::1/128').entries).toEqual(['127.0.0.1', '[::1]']);
     // With --allow-net too: their union. Bare --allow-net: everything.
-    expect(policyFromArgs('192.0.2.1:80', '10.0.0.0/8').entries).toEqual(['192.0.2.1:80', '10.0.0.0/8']);
-    expect(policyFromArgs(true, '10.0.0.0/8').everything).toBe(true);
+    expect(policyFromArgs('127.0.0.9:80', '127.16.0.0/12').entries).toEqual(['127.0.0.9:80', '127.16.0.0/12']);
+    expect(policyFromArgs(true, '127.16.0.0/12').everything).toBe(true);
     expect(() => allowNetFromAddrPool('example.com/8')).toThrow(/--addr-pool entry "example.com\/8"/);
-    expect(() => policyFromArgs(undefined, '10.0.0.0/33')).toThrow(/--addr-pool=10.0.0.0\/33/);
+    expect(() => policyFromArgs(undefined, '127.0.0.0/33')).toThrow(/--addr-pool=127.0.0.0\/33/);
     expect(parseRunArgs(['--addr-pool=127.0.0.1/32', '--addr-pool', '::1/128', 'p.wasm']).addrPool).toBe('127.0.0.1/32,::1/128');
   });
 
@@ -129,7 +130,7 @@ describe('--addr-pool (WAMR spelling of the network policy)', () => {
 
   it('and replaces the loopback default: an address outside the pool is denied (EACCES)', async () => {
     const port = await freePort();
-    const r = await run('wasm', 'client', ['127.0.0.1', String(port)], { hostOptions: ['--addr-pool=10.0.0.0/8'] });
+    const r = await run('wasm', 'client', ['127.0.0.1', String(port)], { hostOptions: ['--addr-pool=127.0.0.2/32'] });
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain(`wasock: connect to 127.0.0.1:${port} denied by the network policy`);
     expect(r.stderr).toContain('connect: Permission denied');

@@ -8,7 +8,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { clangArgs, hasInputs, STACK_SIZE, wantsDebugInfo, willLink } from '../host/src/toolchain/clang-args.js';
+import {
+  clangArgs, EMULATIONS, GCC_COMPAT_FLAGS, hasInputs, STACK_SIZE, wantsDebugInfo, willLink,
+} from '../host/src/toolchain/clang-args.js';
 import { detectToolchain, findWasiSdkOnPath, type Toolchain } from '../host/src/toolchain/detect.js';
 import { aptInstallCommand, DEBIAN_PACKAGES, missingToolchainMessage } from '../host/src/toolchain/packages.js';
 import { findRepoRoot, repoPaths } from '../host/src/toolchain/paths.js';
@@ -50,8 +52,12 @@ describe('argument assembly', () => {
       '--target=wasm32-wasi', '-nostdlibinc',
       '-isystem', '/repo/c-src/libsock/include',
       '-idirafter', '/usr/include/wasm32-wasi',
+      ...GCC_COMPAT_FLAGS,
+      '-D_WASI_EMULATED_SIGNAL', '-D_WASI_EMULATED_PROCESS_CLOCKS', '-D_WASI_EMULATED_GETPID', '-D_WASI_EMULATED_MMAN',
       '-O2', 'a.c', '-o', 'a.wasm',
-      '/repo/build/libsock/libsock.a', `-Wl,-z,stack-size=${STACK_SIZE}`, '-Wl,--strip-debug',
+      '/repo/build/libsock/libsock.a',
+      ...EMULATIONS.map((e) => `-lwasi-emulated-${e}`),
+      `-Wl,-z,stack-size=${STACK_SIZE}`, '-Wl,--strip-debug',
     ]);
   });
 
@@ -167,6 +173,35 @@ describe('node host/cc.js', () => {
     expect(r.status).toBe(0);
     const imports = WebAssembly.Module.imports(new WebAssembly.Module(readFileSync(out)));
     expect(new Set(imports.map((i) => i.module))).toEqual(new Set(['wasi_snapshot_preview1']));
+  });
+
+  it('compiles what gcc 12 compiles: a forgotten #include warns, <signal.h> needs no flag', () => {
+    requireToolchain();
+    const src = join(scratch, 'gcc_like.c');
+    const out = join(scratch, 'gcc_like.wasm');
+    // No <string.h>, no <stdlib.h>: gcc 12 warns and builds it.
+    writeFileSync(src, [
+      '#include <stdio.h>',
+      '#include <signal.h>',
+      '#include <time.h>',
+      '#include <unistd.h>',
+      'static int got;',
+      'static void on_usr1(int sig) { got = sig; }',
+      'int main(void) {',
+      '  signal(SIGUSR1, on_usr1);',
+      '  raise(SIGUSR1);',
+      '  printf("%d %d %d %d\\n", (int)strlen("abc"), got == SIGUSR1, clock() >= 0, getpid() > 0);',
+      '  exit(0);',
+      '}',
+      '',
+    ].join('\n'));
+    expect(spawnSync('gcc', ['-fsyntax-only', src], { encoding: 'utf8' }).status).toBe(0);
+    const r = cc([src, '-o', out]);
+    expect(r.stderr).toContain('-Wimplicit-function-declaration');
+    expect(r.status).toBe(0);
+    const run = spawnSync(process.execPath, [join(ROOT, 'host', 'run.js'), out], { encoding: 'utf8' });
+    expect(run.stdout).toBe('3 1 1 1\n');
+    expect(run.status).toBe(0);
   });
 
   it('passes clang errors and exit codes through', () => {

@@ -27,7 +27,7 @@ int main(int argc, char *argv[]) {
     membership(fd, IP_DROP_MEMBERSHIP, "leave 239.255.0.1");
     membership(fd, IP_DROP_MEMBERSHIP, "leave 239.255.0.1 again");
     /* No interface has this address: the kernel itself refuses the join. */
-    membership_on(fd, IP_ADD_MEMBERSHIP, "join 239.255.0.1 on 192.0.2.1", "192.0.2.1");
+    membership_on(fd, IP_ADD_MEMBERSHIP, "join 239.255.0.1 on 0.0.0.1", "0.0.0.1");
     if (argc > 1 && strcmp(argv[1], "send") == 0) {
         struct sockaddr_in group;
         memset(&group, 0, sizeof group);

@@ -4,7 +4,7 @@
 
 import fc from 'fast-check';
 import { lower, stepsArb, type Script, type Step } from './generate.js';
-import { compare, describeDifference, type Host, type Verdict } from './run.js';
+import { compare, describeDifference, type Confirm, type Host, type Verdict } from './run.js';
 import { excludedCounts } from './rules.js';
 
 export interface CampaignOptions {
@@ -17,6 +17,8 @@ export interface CampaignOptions {
   concurrency?: number;
   /** Share of pair scripts (the rest are single-process). */
   pairShare?: number;
+  /** How two reruns confirm a difference (run.ts, Confirm); default `any`. */
+  confirm?: Confirm;
   /** Called with a difference that did not show again on two more runs. */
   onTimingDependent?: (description: string) => void;
   /** Called after every finished script. */
@@ -112,7 +114,7 @@ export async function campaign(options: CampaignOptions): Promise<Summary> {
       const drawn = source.next().value as Drawn;
       const script = lower(drawn.steps, drawn.form);
       const began = Date.now();
-      const verdict = await compare(script);
+      const verdict = await compare(script, undefined, options.confirm);
       if (process.env.FUZZ_DIFF_DEBUG) console.log(`${Date.now() - began} ms ${verdict.kind} ${verdict.reason ?? verdict.target ?? ''} ${textOf(script).slice(0, 300)}`);
       summary.ran++;
       const text = textOf(script);

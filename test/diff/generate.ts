@@ -51,7 +51,7 @@ type Misuse = 'listenUdp' | 'acceptUnlistened' | 'readUnconnected' | 'connectTwi
  * What a script does that a deviation rule (rules.ts) may need to know and
  * the operations alone do not say; the generator's model sets them.
  */
-export type Tag = 'reset-before-accept' | 'shutdown-with-unread';
+export type Tag = 'reset-before-accept' | 'shutdown-with-unread' | 'close-with-unread';
 
 export interface SingleScript {
   kind: 'single';
@@ -437,6 +437,8 @@ class Lowering {
     this.emit(s, this.sock(s, 'close', me.handle));
     me.closed = true;
     this.free(s, me.handle);
+    // A reset with the closing side's own sends maybe still queued (rules.ts, relay-close-with-unread).
+    if (me.pending > 0) this.tags.add('close-with-unread');
     if (linger0 || me.pending > 0 || me.shutRd) {
       // A reset (or possibly one): the peer sees ECONNRESET on its next call.
       this.murky(peer);

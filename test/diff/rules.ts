@@ -56,6 +56,11 @@ export const RULES: Rule[] = [
     applies: (script, hosts) => hosts.includes('relay') && (script.tags ?? []).includes('shutdown-with-unread'),
   },
   {
+    name: 'relay-close-with-unread',
+    why: 'a close() with the peer\'s bytes unread is a reset; over the relay it can overtake the closing program\'s own last sends still queued on the page (credit window), which the peer then never reads, where natively they were already in its kernel',
+    applies: (script, hosts) => hosts.includes('relay') && (script.tags ?? []).includes('close-with-unread'),
+  },
+  {
     name: 'reset-before-accept',
     why: 'a connection its peer reset before Node accepted it has lost its address in Node (remoteAddress is undefined), so a wasm server on real sockets never sees it; natively accept() returns it with its data',
     // Only with a native client: a wasm client's reset comes after Node's

@@ -16,6 +16,12 @@
 #define STACK_FDS 64
 #define CLOCK_USERDATA UINT64_MAX
 
+static int is_socket(int fd) {
+    __wasi_fdstat_t st;
+    return __wasi_fd_fdstat_get(fd, &st) == 0 &&
+           (st.fs_filetype == __WASI_FILETYPE_SOCKET_STREAM || st.fs_filetype == __WASI_FILETYPE_SOCKET_DGRAM);
+}
+
 /* One subscription per requested direction: userdata = index * 2 + (write). */
 static size_t subscribe(struct pollfd *fds, nfds_t nfds, __wasi_subscription_t *subs) {
     size_t n = 0;
@@ -67,10 +73,17 @@ static int wait_events(struct pollfd *fds, nfds_t nfds, int timeout,
             p->revents |= POLLNVAL;
             continue;
         }
+        int hangup = (ev->fd_readwrite.flags & __WASI_EVENTRWFLAGS_FD_READWRITE_HANGUP) != 0;
+        /* A pipe with nothing left and no writer is POLLHUP alone on Linux;
+         * a socket at EOF is readable as well. */
+        if (hangup && !(ev->userdata & 1) && ev->fd_readwrite.nbytes == 0 && !is_socket(p->fd)) {
+            p->revents |= POLLHUP;
+            continue;
+        }
         p->revents |= (ev->userdata & 1) ? POLLOUT : POLLIN;
         if (ev->error != 0)
             p->revents |= POLLERR;
-        if (ev->fd_readwrite.flags & __WASI_EVENTRWFLAGS_FD_READWRITE_HANGUP)
+        if (hangup)
             p->revents |= POLLHUP;
     }
     int ready = 0;

@@ -246,4 +246,16 @@ int32_t __wasock_sock_set_ip_drop_membership(int32_t fd, const wasock_ip *group,
 WASOCK_IMPORT("sock_close")
 int32_t __wasock_sock_close(int32_t fd);
 
+/*
+ * wasock's own imports, outside WAMR's table (docs/abi.md, "wasock's
+ * extensions"): a module that calls them needs wasock's host.
+ */
+#define WASOCK_DUP_LOWEST 0 /* F_DUPFD: the lowest free number >= target */
+#define WASOCK_DUP_EXACT 1  /* dup2: exactly target, closing what it held */
+WASOCK_IMPORT("wasock_fd_dup")
+int32_t __wasock_fd_dup(int32_t fd, int32_t target, int32_t mode, uint32_t *fd_out);
+
+WASOCK_IMPORT("wasock_pipe")
+int32_t __wasock_pipe(int32_t *fds_out, uint32_t fdflags);
+
 #endif /* WASOCK_ABI_H */

@@ -83,8 +83,40 @@ export class OpenFiles {
   count = 0;
 }
 
+/**
+ * What every descriptor below a mount answers the same way: its flags and
+ * rights (fd_fdstat_get / set_flags / set_rights).
+ */
+abstract class HostFd extends Fd {
+  abstract readonly filetype: number;
+  abstract fdflags: number;
+  abstract rightsBase: bigint;
+  abstract rightsInheriting: bigint;
+
+  override fd_fdstat_get(): { ret: number; fdstat: shimWasi.Fdstat | null } {
+    const fdstat = new shimWasi.Fdstat(this.filetype, this.fdflags);
+    fdstat.fs_rights_base = this.rightsBase;
+    fdstat.fs_rights_inherited = this.rightsInheriting;
+    return { ret: 0, fdstat };
+  }
+
+  override fd_fdstat_set_flags(flags: number): number {
+    // As fcntl(F_SETFL) on Linux: only O_APPEND and O_NONBLOCK change.
+    const changeable = FDFLAGS.APPEND | FDFLAGS.NONBLOCK;
+    this.fdflags = (this.fdflags & ~changeable) | (flags & changeable);
+    return 0;
+  }
+
+  override fd_fdstat_set_rights(base: bigint, inheriting: bigint): number {
+    if ((base & ~this.rightsBase) !== 0n || (inheriting & ~this.rightsInheriting) !== 0n) return E.NOTCAPABLE;
+    this.rightsBase = base;
+    this.rightsInheriting = inheriting;
+    return 0;
+  }
+}
+
 /** A regular file (or other non-directory) opened below a mount. */
-export class NodeFileFd extends Fd {
+export class NodeFileFd extends HostFd {
   position = 0n;
   private closed = false;
 
@@ -142,27 +174,6 @@ export class NodeFileFd extends Fd {
     this.closed = true;
     this.open.count--;
     return ok(() => closeSync(this.hostFd));
-  }
-
-  override fd_fdstat_get(): { ret: number; fdstat: shimWasi.Fdstat | null } {
-    const fdstat = new shimWasi.Fdstat(this.filetype, this.fdflags);
-    fdstat.fs_rights_base = this.rightsBase;
-    fdstat.fs_rights_inherited = this.rightsInheriting;
-    return { ret: 0, fdstat };
-  }
-
-  override fd_fdstat_set_flags(flags: number): number {
-    // As fcntl(F_SETFL) on Linux: only O_APPEND and O_NONBLOCK change.
-    const changeable = FDFLAGS.APPEND | FDFLAGS.NONBLOCK;
-    this.fdflags = (this.fdflags & ~changeable) | (flags & changeable);
-    return 0;
-  }
-
-  override fd_fdstat_set_rights(base: bigint, inheriting: bigint): number {
-    if ((base & ~this.rightsBase) !== 0n || (inheriting & ~this.rightsInheriting) !== 0n) return E.NOTCAPABLE;
-    this.rightsBase = base;
-    this.rightsInheriting = inheriting;
-    return 0;
   }
 
   override fd_filestat_get(): { ret: number; filestat: shimWasi.Filestat | null } {
@@ -295,8 +306,9 @@ interface DirEntry {
  * entries fd_readdir serves are listed when the guest starts (cookie 0)
  * and kept until it starts again, so cookies stay valid between calls.
  */
-export class NodeDirFd extends Fd {
+export class NodeDirFd extends HostFd {
   private listing: DirEntry[] | null = null;
+  readonly filetype = FILETYPE.DIRECTORY;
   fdflags = 0;
 
   constructor(
@@ -332,26 +344,6 @@ export class NodeDirFd extends Fd {
     } catch {
       return 0n;
     }
-  }
-
-  override fd_fdstat_get(): { ret: number; fdstat: shimWasi.Fdstat | null } {
-    const fdstat = new shimWasi.Fdstat(FILETYPE.DIRECTORY, this.fdflags);
-    fdstat.fs_rights_base = this.rightsBase;
-    fdstat.fs_rights_inherited = this.rightsInheriting;
-    return { ret: 0, fdstat };
-  }
-
-  override fd_fdstat_set_flags(flags: number): number {
-    const changeable = FDFLAGS.APPEND | FDFLAGS.NONBLOCK;
-    this.fdflags = (this.fdflags & ~changeable) | (flags & changeable);
-    return 0;
-  }
-
-  override fd_fdstat_set_rights(base: bigint, inheriting: bigint): number {
-    if ((base & ~this.rightsBase) !== 0n || (inheriting & ~this.rightsInheriting) !== 0n) return E.NOTCAPABLE;
-    this.rightsBase = base;
-    this.rightsInheriting = inheriting;
-    return 0;
   }
 
   override fd_filestat_get(): { ret: number; filestat: shimWasi.Filestat | null } {

@@ -39,6 +39,11 @@ function failedReply(err: unknown): ControlReply {
   return { errno: err instanceof NetError ? err.errno : E.IO, message: String((err as Error)?.message ?? err) };
 }
 
+/** Settles after the event loop's next poll phase (see afterNextPoll). */
+function nextPoll(stream?: Stream): Promise<void> {
+  return new Promise((resolve) => afterNextPoll(resolve, stream));
+}
+
 function isUnspecified(ip: string): boolean {
   return ip === '0.0.0.0' || ip === '::';
 }
@@ -521,10 +526,10 @@ export class SocketHost {
   }
 
   /**
-   * Synchronous unless the socket was shut both ways before (then the event
-   * loop polls first): a guest on this thread (JSPI mode) suspends only
-   * for that, and its import's re-run (jspi/replay.ts) sees the socket as
-   * it was before this call, not after.
+   * Synchronous for a listening socket; otherwise it lets the event loop
+   * poll first (a guest on this thread, JSPI mode, suspends for that), and
+   * changes the socket only after that wait, so the import's re-run
+   * (jspi/replay.ts) sees the socket as it was before this call.
    */
   private shutdownSocket(sock: HostSocket, how: number): ControlReply | Promise<ControlReply> {
     if (sock.listener && how & 1) {
@@ -535,20 +540,18 @@ export class SocketHost {
       return { errno: 0 };
     }
     if (sock.kind === 'stream' && !sock.stream) return { errno: E.NOTCONN };
-    if (sock.shutBoth) {
-      // Shut both ways before: bytes the peer sent since reset the
-      // connection (onStreamData), and Linux would already be in TCP_CLOSE.
-      // The kernel may hold such bytes that the event loop has not read:
-      // let it poll once before answering.
-      return new Promise<void>((resolve) => afterNextPoll(resolve, sock.stream)).then(() => {
-        if (!this.owns(sock) || this.arena.flags(sock.slot) & SF.HANGUP) return { errno: E.NOTCONN };
-        return this.shutdownNow(sock, how);
-      });
-    }
-    return this.shutdownNow(sock, how);
+    return this.shutdownConnected(sock, how);
   }
 
-  private shutdownNow(sock: HostSocket, how: number): ControlReply {
+  private async shutdownConnected(sock: HostSocket, how: number): Promise<ControlReply> {
+    // Linux answers from the connection's state at this moment, which a FIN
+    // or a reset the kernel already holds has changed (both FINs, or data
+    // after shutting down both ways, mean TCP_CLOSE: ENOTCONN). The event
+    // loop may not have read them yet: let it poll once first.
+    await nextPoll(sock.stream);
+    if (!this.owns(sock)) return { errno: E.BADF };
+    const state = this.arena.flags(sock.slot);
+    if (state & SF.HANGUP || (state & SF.TX_CLOSED && state & SF.PEER_FIN)) return { errno: E.NOTCONN };
     if (how & 1) {
       // Linux keeps queueing what arrives after SHUT_RD, and a read returns
       // it; only an empty queue reads as end of file (0, even non-blocking).
@@ -567,6 +570,9 @@ export class SocketHost {
       afterNextPoll(() => (sock.shutBoth = true), sock.stream);
     }
     wakeGuest(this.arena);
+    // The kernel sends the FIN within shutdown(SHUT_WR); libuv does it on
+    // the loop's next turn: answer after it, so the peer's next call sees it.
+    if (how & 2) await nextPoll(sock.stream);
     return { errno: 0 };
   }
 

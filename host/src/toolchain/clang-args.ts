@@ -8,6 +8,34 @@ import type { RepoPaths } from './paths.js';
 /** Stack for the guest's main thread: socket programs keep big buffers on it. */
 export const STACK_SIZE = 1048576;
 
+/**
+ * What makes clang-19 accept what the native build (gcc 12) accepts. gcc 12
+ * only warns about C that clang 16+ rejects by default (a call to an
+ * undeclared function after a forgotten #include, an int used as a pointer,
+ * `return;` in an int function…); these keep the warning and drop the error.
+ * The first keeps an older clang (wasi-sdk) quiet about names it lacks.
+ */
+export const GCC_COMPAT_FLAGS = [
+  '-Wno-unknown-warning-option',
+  '-Wno-error=implicit-function-declaration',
+  '-Wno-error=implicit-int',
+  '-Wno-error=int-conversion',
+  '-Wno-error=incompatible-pointer-types',
+  '-Wno-error=incompatible-function-pointer-types',
+  '-Wno-error=return-mismatch',
+];
+
+/**
+ * wasi-libc's emulations, on by default so a program needs no flag beyond
+ * its native build's: <signal.h> (signal, raise; no signal arrives from
+ * outside), clock()/times(), getpid(), mmap of anonymous memory. Each header
+ * refuses to compile without its macro; each library is only pulled in when
+ * the program calls into it.
+ */
+export const EMULATIONS = ['signal', 'process-clocks', 'getpid', 'mman'] as const;
+const EMULATION_DEFINES = EMULATIONS.map((e) => `-D_WASI_EMULATED_${e.toUpperCase().replace('-', '_')}`);
+const EMULATION_LIBS = EMULATIONS.map((e) => `-lwasi-emulated-${e}`);
+
 /** Options that do not link: with any of them there is nothing to add for ld. */
 const NO_LINK = new Set(['-c', '-S', '-E', '-M', '-MM', '-fsyntax-only']);
 
@@ -57,9 +85,17 @@ export function clangArgs(
   userArgs: readonly string[],
   opts: ClangArgsOptions = {},
 ): string[] {
-  const args = [...tc.targetFlags, '-isystem', paths.libsockInclude, ...tc.systemIncludeFlags, ...userArgs];
+  const args = [
+    ...tc.targetFlags,
+    '-isystem', paths.libsockInclude,
+    ...tc.systemIncludeFlags,
+    ...GCC_COMPAT_FLAGS,
+    ...EMULATION_DEFINES,
+    ...userArgs,
+  ];
   if (willLink(userArgs)) {
     if (opts.libsock !== false) args.push(paths.libsockArchive);
+    args.push(...EMULATION_LIBS);
     args.push(`-Wl,-z,stack-size=${STACK_SIZE}`);
     // wasi-libc's archive carries DWARF, which would quadruple every module;
     // keep it only when the user asked for debug info.

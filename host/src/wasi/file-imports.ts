@@ -9,7 +9,7 @@ import type { Fd } from '@bjorn3/browser_wasi_shim';
 import { E } from '../abi/errno.js';
 import { ADVICE_MAX, FDSTAT, FILESTAT, PRESTAT } from '../abi/wasi.js';
 import { allocateFd } from './fd-table.js';
-import { GuestError, type GuestMemory } from './guest-memory.js';
+import { GuestError, guarded, type GuestMemory } from './guest-memory.js';
 
 type Import = (...args: never[]) => number;
 
@@ -18,16 +18,8 @@ export interface FileContext {
   fds: (Fd | undefined)[];
 }
 
-/** Runs an import body: GuestError → its errno, a bad pointer → EFAULT. */
-export function guarded(body: () => number): number {
-  try {
-    return body();
-  } catch (err) {
-    if (err instanceof GuestError) return err.errno;
-    if (err instanceof RangeError) return E.FAULT;
-    throw err;
-  }
-}
+// Import bodies run through guest-memory's guarded(), as the socket imports do.
+export { guarded };
 
 export function fdAt(ctx: FileContext, fd: number): Fd {
   const obj = ctx.fds[fd];

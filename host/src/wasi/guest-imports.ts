@@ -10,9 +10,12 @@
 
 import { WASI } from '@bjorn3/browser_wasi_shim';
 import { pollOneoff } from './poll.js';
+import { blockUntil } from './blocking.js';
 import { E } from '../abi/errno.js';
 import { socketImports, streamImports, type SocketContext } from './socket-imports.js';
 import { fileImports, type FileContext } from './file-imports.js';
+import { DUP_IMPORT_NAMES, dupImports, releaseDuplicate } from './dup.js';
+import { PIPE_IMPORT_NAMES, pipeImports, pipeStreamImports } from './pipe.js';
 
 export const IMPORT_MODULE = 'wasi_snapshot_preview1';
 
@@ -50,7 +53,13 @@ export function guestImports(wasi: WASI, ctx: SocketContext, hostFs?: HostFsLaye
     ...streamImports(ctx, fallback),
     poll_oneoff: pollOneoff(ctx.arena, ctx.mem, ctx.fds),
   };
-  all = { ...withHost, ...ours };
+  const pipes = { ...pipeImports(files, (ready) => void blockUntil(ctx.arena, Infinity, () => (ready() ? true : undefined))), ...pipeStreamImports(files, { fd_read: ours.fd_read as NumImport, fd_write: ours.fd_write as NumImport }) };
+  all = { ...withHost, ...ours, ...pipes, ...dupImports(files, (fd) => (all.fd_close as (fd: number) => number)(fd)) };
+  // A descriptor whose object has another number (dup) only gives up its number.
+  for (const name of ['fd_close', 'sock_close'] as const) {
+    const close = all[name] as (fd: number) => number;
+    all[name] = (fd: number) => (releaseDuplicate(ctx.fds, fd) ? 0 : close(fd));
+  }
   return all;
 }
 
@@ -59,5 +68,5 @@ export function providedImportNames(): Set<string> {
   const wasi = new WASI([], [], [], { debug: false });
   // Nothing is called: the closures only need a context shape to exist.
   const ctx = { fds: [] } as unknown as SocketContext;
-  return new Set([...Object.keys(wasi.wasiImport), ...Object.keys(socketImports(ctx)), 'poll_oneoff']);
+  return new Set([...Object.keys(wasi.wasiImport), ...Object.keys(socketImports(ctx)), 'poll_oneoff', ...DUP_IMPORT_NAMES, ...PIPE_IMPORT_NAMES]);
 }

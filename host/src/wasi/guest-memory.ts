@@ -12,6 +12,17 @@ export class GuestError extends Error {
   }
 }
 
+/** Runs an import body: GuestError → its errno, a bad pointer (RangeError) → EFAULT. */
+export function guarded(body: () => number): number {
+  try {
+    return body();
+  } catch (err) {
+    if (err instanceof GuestError) return err.errno;
+    if (err instanceof RangeError) return E.FAULT;
+    throw err;
+  }
+}
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Linux's IOV_MAX: more iovecs than this is EINVAL, as natively. */

@@ -11,6 +11,7 @@ import { CLOCKID, EVENT, EVENTRWFLAGS, EVENTTYPE, SUBCLOCKFLAGS, SUBSCRIPTION } 
 import { GuestError, type GuestMemory } from './guest-memory.js';
 import { SocketFd } from './socket-fd.js';
 import { StdinFd } from './stdio.js';
+import { isPipeEnd } from './pipe.js';
 
 interface Subscription {
   userdata: bigint;
@@ -45,6 +46,10 @@ export function pollOneoff(arena: Arena, mem: GuestMemory, fds: (Fd | undefined)
     if (obj instanceof StdinFd && sub.type === EVENTTYPE.FD_READ) {
       const r = obj.readable();
       return r.ready ? { error: 0, nbytes: r.nbytes, hangup: r.hangup } : null;
+    }
+    if (isPipeEnd(obj)) {
+      const r = obj.readiness(sub.type === EVENTTYPE.FD_WRITE);
+      return r ? { error: r.error, nbytes: r.nbytes, hangup: r.hangup } : null;
     }
     // Files, directories and output streams never block.
     return { error: 0, nbytes: 0, hangup: false };

@@ -10,36 +10,129 @@
 #ifndef WASOCK_OVERLAY_SYS_SOCKET_H
 #define WASOCK_OVERLAY_SYS_SOCKET_H
 
-/* Protocol families: POSIX spells them PF_*, wasi-libc only defines AF_*. */
-#ifndef PF_UNSPEC
-#define PF_UNSPEC AF_UNSPEC
+/*
+ * The socket constants as Linux spells them. wasi-libc numbers some of them
+ * its own way (SOCK_STREAM 6 and SOCK_DGRAM 5 are WASI filetypes, AF_INET 1,
+ * SOL_SOCKET 0x7fffffff, SHUT_* and MSG_PEEK/WAITALL/TRUNC are WASI bits), so
+ * a program printing them would print something else than natively. libsock
+ * only ever compares against these names and translates them to the ABI's
+ * codes (codes.c, socket.c, shutdown.c, recv.c), and it replaces every
+ * libc.a function that takes them (inet_pton, getsockopt, accept4, recv…).
+ * Defined unconditionally after the sysroot's header, so they win whatever
+ * a sysroot says.
+ */
+#undef SOCK_STREAM
+#undef SOCK_DGRAM
+#undef SOCK_RAW
+#undef SOCK_RDM
+#undef SOCK_SEQPACKET
+#undef SOCK_NONBLOCK
+#undef SOCK_CLOEXEC
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+#define SOCK_RAW 3
+#define SOCK_RDM 4
+#define SOCK_SEQPACKET 5
+#define SOCK_NONBLOCK 04000
+#define SOCK_CLOEXEC 02000000
+
+#undef PF_UNSPEC
+#undef PF_LOCAL
+#undef PF_UNIX
+#undef PF_INET
+#undef PF_INET6
+#undef AF_UNSPEC
+#undef AF_LOCAL
+#undef AF_UNIX
+#undef AF_INET
+#undef AF_INET6
+#define PF_UNSPEC 0
+#define PF_LOCAL 1
+#define PF_UNIX PF_LOCAL
+#define PF_INET 2
+#define PF_INET6 10
+#define AF_UNSPEC PF_UNSPEC
+#define AF_LOCAL PF_LOCAL
+#define AF_UNIX PF_UNIX
+#define AF_INET PF_INET
+#define AF_INET6 PF_INET6
+
+#undef SOL_SOCKET
+#define SOL_SOCKET 1
+#ifndef SOL_IP
+#define SOL_IP 0
 #endif
-#ifndef PF_INET
-#define PF_INET AF_INET
+#ifndef SOL_TCP
+#define SOL_TCP 6
 #endif
-#ifndef PF_INET6
-#define PF_INET6 AF_INET6
-#endif
-#if !defined(PF_UNIX) && defined(AF_UNIX)
-#define PF_UNIX AF_UNIX
-#endif
-#if !defined(PF_LOCAL) && defined(AF_UNIX)
-#define PF_LOCAL AF_UNIX
-#endif
-#if !defined(AF_LOCAL) && defined(AF_UNIX)
-#define AF_LOCAL AF_UNIX
+#ifndef SOL_IPV6
+#define SOL_IPV6 41
 #endif
 
-#ifndef SOMAXCONN
-#define SOMAXCONN 128
-#endif
+#undef SHUT_RD
+#undef SHUT_WR
+#undef SHUT_RDWR
+#define SHUT_RD 0
+#define SHUT_WR 1
+#define SHUT_RDWR 2
 
-/* Socket options at SOL_SOCKET. Where wasi-libc has no number we use Linux's
- * (the 32-bit-long variants for the timeouts, as musl does on wasm32). libsock
- * only ever compares against these names, so the values just need to be
- * distinct. */
+#undef MSG_OOB
+#undef MSG_PEEK
+#undef MSG_DONTROUTE
+#undef MSG_CTRUNC
+#undef MSG_TRUNC
+#undef MSG_DONTWAIT
+#undef MSG_EOR
+#undef MSG_WAITALL
+#undef MSG_NOSIGNAL
+#undef MSG_MORE
+#define MSG_OOB 0x0001
+#define MSG_PEEK 0x0002
+#define MSG_DONTROUTE 0x0004
+#define MSG_CTRUNC 0x0008
+#define MSG_TRUNC 0x0020
+#define MSG_DONTWAIT 0x0040
+#define MSG_EOR 0x0080
+#define MSG_WAITALL 0x0100
+#define MSG_NOSIGNAL 0x4000
+#define MSG_MORE 0x8000
+
+#undef SOMAXCONN
+#define SOMAXCONN 4096 /* glibc's and the kernel's since 5.4 */
+
+/* Socket options at SOL_SOCKET, Linux's numbers where a sysroot has none. */
+#ifndef SO_DEBUG
+#define SO_DEBUG 1
+#endif
 #ifndef SO_REUSEADDR
 #define SO_REUSEADDR 2
+#endif
+#ifndef SO_DONTROUTE
+#define SO_DONTROUTE 5
+#endif
+#ifndef SO_OOBINLINE
+#define SO_OOBINLINE 10
+#endif
+#ifndef SO_PRIORITY
+#define SO_PRIORITY 12
+#endif
+#ifndef SO_RCVLOWAT
+#define SO_RCVLOWAT 18
+#endif
+#ifndef SO_SNDLOWAT
+#define SO_SNDLOWAT 19
+#endif
+#ifndef SO_BINDTODEVICE
+#define SO_BINDTODEVICE 25
+#endif
+#ifndef SO_ACCEPTCONN
+#define SO_ACCEPTCONN 30
+#endif
+#ifndef SO_PROTOCOL
+#define SO_PROTOCOL 38
+#endif
+#ifndef SO_DOMAIN
+#define SO_DOMAIN 39
 #endif
 #ifndef SO_TYPE
 #define SO_TYPE 3
@@ -65,21 +158,12 @@
 #ifndef SO_REUSEPORT
 #define SO_REUSEPORT 15
 #endif
-#ifndef SO_RCVTIMEO
-#define SO_RCVTIMEO 66
-#endif
-#ifndef SO_SNDTIMEO
-#define SO_SNDTIMEO 67
-#endif
+/* x86-64's numbers: wasm32's struct timeval has a 64-bit tv_sec, as there. */
+#undef SO_RCVTIMEO
+#undef SO_SNDTIMEO
+#define SO_RCVTIMEO 20
+#define SO_SNDTIMEO 21
 
-/* Per-call flags. wasi-libc defines MSG_PEEK and MSG_WAITALL (as the WASI
- * riflags bits 1 and 2); these Linux values do not overlap them. */
-#ifndef MSG_DONTWAIT
-#define MSG_DONTWAIT 0x0040
-#endif
-#ifndef MSG_NOSIGNAL
-#define MSG_NOSIGNAL 0x4000
-#endif
 
 #ifdef __cplusplus
 extern "C" {

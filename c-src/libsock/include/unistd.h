@@ -1,0 +1,24 @@
+/*
+ * wasock overlay for <unistd.h>: the descriptor and process calls wasi-libc
+ * leaves out, which libsock implements (dup.c, pipe.c, process.c).
+ */
+#include_next <unistd.h>
+
+#ifndef WASOCK_OVERLAY_UNISTD_H
+#define WASOCK_OVERLAY_UNISTD_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+int dup(int);
+int dup2(int, int);
+int dup3(int, int, int);
+int pipe(int[2]);
+int pipe2(int[2], int);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* WASOCK_OVERLAY_UNISTD_H */
