@@ -26,6 +26,7 @@ import { WebSocket } from 'ws';
 import { ROOT } from '../helpers/programs.js';
 import { type Script, scriptText } from './generate.js';
 import { exclusions } from './rules.js';
+import { engineHasJspi, requestedHostMode } from '../helpers/host-mode.js';
 
 const NATIVE = join(ROOT, 'build', 'native', 'scenario');
 const WASM = join(ROOT, 'build', 'wasm', 'scenario.wasm');
@@ -72,6 +73,12 @@ function startNative(ops: readonly string[], base: number): Program {
 
 let module: WebAssembly.Module | null = null;
 
+/** WASOCK_HOST_MODE when this engine can run it in-process; otherwise run.js's default. */
+function inProcessHostMode(): 'jspi' | 'worker' | undefined {
+  const mode = requestedHostMode();
+  return mode === 'jspi' && !engineHasJspi() ? undefined : mode;
+}
+
 function startWasm(ops: readonly string[], base: number, backend: NetBackend): Program {
   module ??= new WebAssembly.Module(readFileSync(WASM));
   const stdin = new PassThrough();
@@ -90,6 +97,7 @@ function startWasm(ops: readonly string[], base: number, backend: NetBackend): P
     stdin,
     tty: { stdin: false, stdout: false, stderr: false },
     workerUrl: WORKER,
+    hostMode: inProcessHostMode(),
     output: (fd, bytes) => {
       out[fd] += decoders[fd].decode(bytes, { stream: true });
       if (fd === 1) for (const l of listeners) l();
