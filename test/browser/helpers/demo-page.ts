@@ -20,8 +20,22 @@ export interface DemoPage {
   problems: string[];
 }
 
-export async function openDemo(context: BrowserContext, url: string): Promise<DemoPage> {
+/**
+ * The host mode the demo tests ask the page for (?host-mode=): worker mode
+ * unless WASOCK_HOST_MODE=jspi, as for the Node suites; Chromium has JSPI
+ * either way, so both run in the same browser.
+ */
+export function demoHostMode(): 'worker' | 'jspi' {
+  return process.env.WASOCK_HOST_MODE === 'jspi' ? 'jspi' : 'worker';
+}
+
+export async function openDemo(context: BrowserContext, url: string, hostMode: 'worker' | 'jspi' | null = demoHostMode()): Promise<DemoPage> {
   const page = await context.newPage();
+  if (hostMode !== null) {
+    const withMode = new URL(url);
+    withMode.searchParams.set('host-mode', hostMode);
+    url = withMode.href;
+  }
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => {
