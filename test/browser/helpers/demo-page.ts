@@ -4,6 +4,7 @@
 
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { WasockTestApi } from '../../../web/test-api.js';
 import type { PaneState } from '../../../web/pane.js';
 import { SCREENSHOTS } from './browser.js';
@@ -46,6 +47,7 @@ export async function openDemo(context: BrowserContext, url: string, hostMode: '
   await page.waitForSelector('body[data-ready="true"], [data-testid=fatal]');
   const fatal = await page.$('[data-testid=fatal]');
   if (fatal) throw new Error(`the page failed to start: ${await fatal.innerText()}`);
+  if (hostMode !== null) expect(await page.evaluate(() => window.wasock.hostMode())).toBe(hostMode);
   return { page, problems };
 }
 
