@@ -50,3 +50,16 @@ describe('host modes', () => {
     }
   });
 });
+
+describe("the APIs' 'auto'", () => {
+  it("is 'worker' for the Node API and 'jspi' for the browser API where the engine has JSPI; 'jspi' without it is refused", async () => {
+    const { chooseHostMode } = await import('../host/src/api/host-mode.js');
+    const { OptionError } = await import('../host/src/api/errors.js');
+    expect(chooseHostMode(undefined, { jspi: true })).toBe('worker');
+    expect(chooseHostMode('auto', { jspi: true, auto: 'jspi' })).toBe('jspi');
+    expect(chooseHostMode('auto', { jspi: false, auto: 'jspi' })).toBe('worker');
+    expect(chooseHostMode('worker', { jspi: true, auto: 'jspi' })).toBe('worker');
+    expect(() => chooseHostMode('jspi', { jspi: false, auto: 'jspi', why: 'no JSPI here' })).toThrow(OptionError);
+    expect(() => chooseHostMode('jspi', { jspi: false, why: 'no JSPI here' })).toThrow(/no JSPI here/);
+  });
+});

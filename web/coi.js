@@ -9,10 +9,13 @@
 // them itself: in the page it registers itself as a service worker and
 // reloads once it controls the page; as the service worker it answers each
 // request of the page with the server's response plus those headers.
-// It does nothing where the page is already isolated, and needs a secure
-// context (https:, or http://localhost / 127.0.0.1).
+// It does nothing where the page is already isolated, nor where the browser
+// has JSPI (WebAssembly.Suspending: Chromium >= 137), whose host mode needs
+// no shared memory — unless the page's URL asks for worker mode
+// (?host-mode=worker). It needs a secure context (https:, or
+// http://localhost / 127.0.0.1).
 
-/* global self, window, document, navigator, location, sessionStorage, Response, fetch */
+/* global self, window, document, navigator, location, sessionStorage, Response, fetch, WebAssembly, URLSearchParams */
 (() => {
   const HEADERS = {
     'Cross-Origin-Opener-Policy': 'same-origin',
@@ -43,6 +46,8 @@
 
   // The page.
   if (window.crossOriginIsolated) return;
+  const jspi = typeof WebAssembly === 'object' && typeof WebAssembly.Suspending === 'function';
+  if (jspi && new URLSearchParams(location.search).get('host-mode') !== 'worker') return;
   if (!window.isSecureContext || !('serviceWorker' in navigator)) return;
   const script = document.currentScript && document.currentScript.src;
   if (!script) return;

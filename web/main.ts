@@ -10,6 +10,7 @@ import { Pane } from './pane.js';
 import { SequencePanel } from './sequence/panel.js';
 import { installTestApi } from './test-api.js';
 import { relayStatusText } from './relay-status.js';
+import { hostModeText, pageHostMode } from './host-mode.js';
 
 const MAX_PANES = 4;
 /** How long "Run all" waits for a program to bind or listen before starting the next. */
@@ -17,13 +18,22 @@ const READY_WAIT_MS = 2000;
 
 async function main(): Promise<void> {
   const root = document.getElementById('app')!;
-  if (!crossOriginIsolated && document.documentElement.dataset.isolating === 'true') {
+  const pageUrl = new URL(location.href);
+  let hostMode: 'worker' | 'jspi';
+  try {
+    hostMode = pageHostMode(pageUrl);
+  } catch (err) {
+    root.replaceChildren(fatal('This page cannot run its programs in the host mode it was asked for.', (err as Error).message));
+    return;
+  }
+  // JSPI mode shares no memory; worker mode needs the page isolated.
+  if (hostMode === 'worker' && !crossOriginIsolated && document.documentElement.dataset.isolating === 'true') {
     // coi.js is making the page isolated and reloads it in a moment.
     root.replaceChildren(h('p', { class: 'isolating' }, 'Enabling cross-origin isolation…'));
     return;
   }
-  if (!crossOriginIsolated) {
-    root.replaceChildren(fatal('This page is not cross-origin isolated, so it cannot share memory with its workers.',
+  if (hostMode === 'worker' && !crossOriginIsolated) {
+    root.replaceChildren(fatal('This page is not cross-origin isolated, so it cannot share memory with its workers (this browser has no JSPI, which would need none).',
       'Serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp (`wasock web` does), or over https: or from localhost, where coi.js adds them.'));
     return;
   }
@@ -35,9 +45,8 @@ async function main(): Promise<void> {
     return;
   }
 
-  const pageUrl = new URL(location.href);
   const network = new Network(pageUrl);
-  const runner = new Runner(network, new URL('guest-worker.js', location.href));
+  const runner = new Runner(network, new URL('guest-worker.js', location.href), hostMode);
   const panes: Pane[] = [];
   const paneRow = h('div', { class: 'panes' });
 
@@ -59,6 +68,8 @@ async function main(): Promise<void> {
     relay: h('button', { type: 'button', role: 'radio', 'data-testid': 'network-relay', onclick: () => setMode('relay') }, 'Real sockets via relay'),
   };
   const relayChip = h('span', { class: 'chip', 'data-testid': 'relay-status', role: 'status' });
+  const mode = hostModeText(hostMode);
+  const modeChip = h('span', { class: 'chip chip-mode', 'data-testid': 'host-mode', 'data-mode': hostMode, title: mode.detail }, mode.text);
 
   root.replaceChildren(
     h('header', { class: 'topbar' },
@@ -70,6 +81,7 @@ async function main(): Promise<void> {
         h('span', { class: 'divider' }),
         h('div', { class: 'field' }, h('span', {}, 'Network'), h('div', { class: 'segmented', role: 'radiogroup', 'aria-label': 'Network' }, modeButtons.virtual, modeButtons.relay)),
         relayChip,
+        modeChip,
       ),
     ),
     h('main', { class: 'workspace' }, paneRow, diagram.element),
@@ -153,7 +165,7 @@ async function main(): Promise<void> {
   const requested = pageUrl.searchParams.get('network');
   if (requested === 'relay' || (requested === null && pageUrl.searchParams.has('token'))) network.setMode('relay');
   applyPreset();
-  installTestApi(() => panes, network, diagram);
+  installTestApi(() => panes, network, diagram, hostMode);
   document.body.dataset.ready = 'true';
 }
 

@@ -14,7 +14,7 @@ export interface RunSinks {
 }
 
 export class Runner {
-  constructor(private readonly network: Network, private readonly workerUrl: URL) {}
+  constructor(private readonly network: Network, private readonly workerUrl: URL, private readonly hostMode: 'worker' | 'jspi') {}
 
   /** Starts `module` with `dir` as its /data. The page's own policy is the default one, loopback only; the relay enforces its own as well. */
   start(module: WebAssembly.Module, argv: string[], dir: DirEntry[], sinks: RunSinks): Promise<BrowserProgram> {
@@ -23,6 +23,7 @@ export class Runner {
       args: argv.slice(1),
       network: this.network.current(),
       workerUrl: this.workerUrl,
+      hostMode: this.hostMode,
       stdout: (bytes) => sinks.output(1, bytes),
       stderr: (bytes) => sinks.output(2, bytes),
       denied: sinks.deny,

@@ -15,11 +15,13 @@ export interface WasockTestApi {
   /** The files of the pane's directory (/data) as the page lists them. */
   files(pane: number): { path: string; size: number }[];
   network(): { mode: string; relay: RelayStatus };
+  /** The host mode the page runs its programs in. */
+  hostMode(): 'worker' | 'jspi';
   /** The diagram as text: rows (lane and label) and arrows (kind, from row, to row). */
   diagram(): { rows: { lane: number; label: string }[]; arrows: { kind: string; from: number; to: number; label: string }[]; stubs: { row: number; direction: string; label: string }[] };
 }
 
-export function installTestApi(panes: () => Pane[], network: Network, diagram: SequencePanel): void {
+export function installTestApi(panes: () => Pane[], network: Network, diagram: SequencePanel, hostMode: 'worker' | 'jspi'): void {
   const pane = (i: number) => {
     const p = panes()[i];
     if (!p) throw new Error(`no pane ${i}`);
@@ -31,6 +33,7 @@ export function installTestApi(panes: () => Pane[], network: Network, diagram: S
     state: (i) => pane(i).state,
     files: (i) => pane(i).files.files(),
     network: () => ({ mode: network.mode, relay: network.relayStatus }),
+    hostMode: () => hostMode,
     diagram: () => {
       const d = diagram.diagram;
       return {

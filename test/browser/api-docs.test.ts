@@ -2,8 +2,9 @@
 // (port 8080 and 9000 replaced by free ones), with the package's browser
 // files where the page's import map expects them (node_modules/wasock/…)
 // and the programs the docs name beside it. The in-page examples are
-// served by a plain static file server (no COOP/COEP: coi.js isolates the
-// page); the relay example by the relay itself, opened with its token.
+// served by a plain static file server (no COOP/COEP) and run in JSPI mode,
+// the page not isolated (coi.js isolates a page only where the browser
+// has no JSPI); the relay example by the relay itself, opened with its token.
 
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,7 +43,7 @@ async function site(example: DocExample): Promise<{ dir: string; ports: number[]
   return { dir, ports };
 }
 
-async function runPage(example: DocExample, url: string): Promise<{ done: string; out: string }> {
+async function runPage(example: DocExample, url: string): Promise<{ done: string; out: string; isolated: boolean }> {
   const page = await browser.context.newPage();
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
@@ -56,7 +57,7 @@ async function runPage(example: DocExample, url: string): Promise<{ done: string
   } catch {
     throw new Error(`${example.name} did not finish: ${JSON.stringify(await page.textContent('body').catch(() => ''))} ${problems.join('; ')}`);
   }
-  const result = { done: (await page.getAttribute('body', 'data-done'))!, out: (await page.textContent('#out'))! };
+  const result = { done: (await page.getAttribute('body', 'data-done'))!, out: (await page.textContent('#out'))!, isolated: await page.evaluate(() => crossOriginIsolated) };
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `api-docs-${example.name}.png`) });
   expect(problems).toEqual([]);
@@ -69,13 +70,15 @@ describe('docs/api.md, page examples', () => {
     expect(pages.map((e) => e.name)).toEqual(['page-in-page-network', 'page-stdin-trace-stop', 'page-relay']);
   });
 
-  it('page-in-page-network: ten lines, from a plain static server', async () => {
+  it('page-in-page-network: ten lines, from a plain static server, in JSPI mode (not isolated: no shared memory)', async () => {
     const example = pages.find((e) => e.name === 'page-in-page-network')!;
     expect(example.code.trim().split('\n')).toHaveLength(10);
     const { dir } = await site(example);
     const web = await serveStatic(dir);
     try {
-      const { done, out } = await runPage(example, web.url);
+      const { done, out, isolated } = await runPage(example, web.url);
+      // Chromium has JSPI: coi.js leaves the page alone, and worker mode could not run in it.
+      expect(isolated).toBe(false);
       expect(done).toBe('client 0, server 0');
       expect(out).toContain('Received: Hello from the server!');
       expect(out).toContain('Connection from 127.0.0.1');

@@ -30,14 +30,14 @@ describe('build/web from a plain static server', () => {
     const response = await fetch(web.url);
     expect(response.headers.get('cross-origin-opener-policy')).toBeNull();
     expect(response.headers.get('cross-origin-embedder-policy')).toBeNull();
-    const { page, problems } = await openDemo(browser.context, web.url);
+    const { page, problems } = await openDemo(browser.context, web.url, 'worker');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(problems).toEqual([]);
     await page.close();
   });
 
   it('runs server.wasm and client.wasm over the in-page network', async () => {
-    const { page, problems } = await openDemo(browser.context, web.url);
+    const { page, problems } = await openDemo(browser.context, web.url, 'worker');
     const port = await freePort();
     await choosePreset(page, 'tcp');
     await configure(page, 0, 'server', String(port));
@@ -54,7 +54,7 @@ describe('build/web from a plain static server', () => {
   });
 
   it('runs the UDP pair over the in-page network', async () => {
-    const { page, problems } = await openDemo(browser.context, web.url);
+    const { page, problems } = await openDemo(browser.context, web.url, 'worker');
     const port = await freePort();
     await choosePreset(page, 'udp');
     await configure(page, 0, 'udp_server', String(port));

@@ -1,11 +1,16 @@
 // wasock's browser API ("wasock/browser"): runs a wasm32-wasi program in a
-// Web Worker, with the page's main thread as its I/O thread and its sockets
-// on a network of the caller's choice (networks.ts): the in-page network by
-// default, or a relay for real sockets. Output, trace events and denials go
+// Web Worker, with its sockets on a network of the caller's choice
+// (networks.ts): the in-page network by default, or a relay for real
+// sockets. In JSPI mode (where the browser has it) the worker runs the
+// program's socket state machine too and reaches the page's network by
+// messages; in worker mode the page's main thread is its I/O thread, over
+// shared memory (cross-origin isolation). Output, trace events and denials go
 // to callbacks; stdin is pushed; stop() ends the program. The demo page
 // (web/) is built on this module alone.
 
 import { startPageGuest, type PageGuest } from '../browser/page-guest.js';
+import { startJspiPageGuest } from '../browser/jspi-page-guest.js';
+import { hasJspi } from '../jspi/suspending-imports.js';
 import { compileChecked, LoadError } from '../wasi/checked-compile.js';
 import { parseAllowNet, type NetPolicy } from '../net/policy.js';
 import type { TraceEvent } from '../wasi/trace.js';
@@ -58,7 +63,13 @@ export interface BrowserRunOptions {
   tty?: boolean;
   /** The guest worker script (default: guest-worker.js next to this module). */
   workerUrl?: URL | string;
-  /** How the guest waits for its sockets (see host-mode.ts). */
+  /**
+   * How the guest waits for its sockets: 'jspi' (its own worker runs its
+   * sockets too, suspended on promises: no cross-origin isolation needed;
+   * Chromium >= 137), 'worker' (blocks on memory shared with this page,
+   * which must be cross-origin isolated), or 'auto' (the default: 'jspi'
+   * where the browser has it). See hostModeFor().
+   */
   hostMode?: HostMode;
 }
 
@@ -79,6 +90,13 @@ export interface BrowserProgram {
   readonly listening: Promise<void>;
   /** Stops the program; its sockets close as at any exit. */
   stop(): Promise<void>;
+  /** The mode it runs in. */
+  readonly hostMode: 'worker' | 'jspi';
+}
+
+/** The mode start() runs a program in for `requested` (default 'auto'); throws OptionError where this browser cannot. */
+export function hostModeFor(requested?: HostMode): 'worker' | 'jspi' {
+  return chooseHostMode(requested, { jspi: hasJspi(), auto: 'jspi', why: 'this browser has no WebAssembly.Suspending; Chromium has it from version 137' });
 }
 
 let pageNetwork: InPageNetwork | null = null;
@@ -132,11 +150,11 @@ const decoder = new TextDecoder();
 
 /** Starts a program; resolves once it is running. */
 export async function start(program: Program, options: BrowserRunOptions = {}): Promise<BrowserProgram> {
-  chooseHostMode(options.hostMode, { jspi: false, why: 'the browser API runs guests in workers only in this version' });
-  if (typeof SharedArrayBuffer === 'undefined' || (typeof crossOriginIsolated !== 'undefined' && !crossOriginIsolated)) {
+  const hostMode = hostModeFor(options.hostMode);
+  if (hostMode === 'worker' && (typeof SharedArrayBuffer === 'undefined' || (typeof crossOriginIsolated !== 'undefined' && !crossOriginIsolated))) {
     // coi.js is isolating the page and reloads it in a moment: nothing starts before.
     if (typeof document !== 'undefined' && document.documentElement.dataset.isolating === 'true') await new Promise<never>(() => {});
-    throw new HostError('this page is not cross-origin isolated, which worker mode needs (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp, as `wasock web` does, or load coi.js, from wasock/build/browser, before anything else)');
+    throw new HostError('this page is not cross-origin isolated, which worker mode needs (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp, as `wasock web` does, or load coi.js, from wasock/build/browser, before anything else; a browser with JSPI needs none of this in hostMode \'jspi\')');
   }
   const policy = policyOf(options.allowNet);
   const name = options.argv0 ?? nameOf(program);
@@ -147,7 +165,7 @@ export async function start(program: Program, options: BrowserRunOptions = {}): 
   const encoder = new TextEncoder();
   let reachable!: () => void;
   const listening = new Promise<void>((resolve) => (reachable = resolve));
-  const guest: PageGuest = startPageGuest({
+  const guest: PageGuest = (hostMode === 'jspi' ? startJspiPageGuest : startPageGuest)({
     module,
     args: [name, ...(options.args ?? [])],
     env: envList(options.env),
@@ -186,6 +204,7 @@ export async function start(program: Program, options: BrowserRunOptions = {}): 
       }
     }),
     stop: () => guest.kill(),
+    hostMode,
   };
 }
 

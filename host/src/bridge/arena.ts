@@ -114,6 +114,15 @@ const GROW_SLOTS = 16;
 // and importing the browser API there must not throw (start() says why).
 const GROWABLE = typeof SharedArrayBuffer !== 'undefined' && typeof (SharedArrayBuffer.prototype as { grow?: unknown }).grow === 'function';
 
+/**
+ * Whether `buffer` is shared memory. Not `instanceof SharedArrayBuffer`
+ * alone: in a page that is not cross-origin isolated (JSPI mode in a
+ * browser) the global does not exist and naming it throws.
+ */
+export function isShared(buffer: ArrayBufferLike): buffer is SharedArrayBuffer {
+  return typeof SharedArrayBuffer !== 'undefined' && buffer instanceof SharedArrayBuffer;
+}
+
 /** The largest SharedArrayBuffer (growable or not) the engines create: 4 GiB. */
 export const MAX_ARENA_BYTES = 2 ** 32;
 
@@ -148,7 +157,7 @@ export class Arena {
 
   constructor(buffer: SharedArrayBuffer | ArrayBuffer) {
     this.buffer = buffer;
-    this.localRings = buffer instanceof SharedArrayBuffer ? null : [];
+    this.localRings = isShared(buffer) ? null : [];
     this.words = new Int32Array(buffer);
     this.bytes = new Uint8Array(buffer);
     this.maxSockets = this.words[H.MAX_SOCKETS];

@@ -10,7 +10,7 @@
 // When both run on one thread (JSPI mode) the arena's SameThreadLink takes
 // both directions instead (bridge/same-thread.ts).
 
-import { type Arena, H } from './arena.js';
+import { type Arena, H, isShared } from './arena.js';
 import { type ControlRequest, takeRequest } from './control.js';
 
 /** Guest side: tell the I/O thread that `slot` has work (data sent, space freed, close). */
@@ -68,7 +68,7 @@ export function sleepUntilWoken(arena: Arena, seen: number, timeoutMs: number): 
 export function watchDoorbell(arena: Arena, onDirty: (slot: number) => void, onRequest: (request: ControlRequest) => void): { stop(): void } {
   // A non-shared arena has its guest on this thread (JSPI mode): no doorbell,
   // the guest's calls arrive directly (bridge/same-thread.ts).
-  if (!(arena.buffer instanceof SharedArrayBuffer)) return { stop() {} };
+  if (!isShared(arena.buffer)) return { stop() {} };
   let running = true;
   let lastRequest = 0;
   const words = arena.words;

@@ -1,7 +1,8 @@
 // Starts a guest in a Web Worker with the page's main thread as its I/O
-// thread: adapts the Worker and a pushed stdin (the terminal) to the shared
-// launcher (io/guest-launch.ts). The backend is the caller's choice: the
-// in-page virtual network or the relay.
+// thread (worker mode): adapts the Worker and a pushed stdin (the terminal)
+// to the shared launcher (io/guest-launch.ts). The backend is the caller's
+// choice: the in-page virtual network or the relay. JSPI mode's page side
+// is jspi-page-guest.ts, with the same options and handle.
 
 import type { ArenaGeometry } from '../bridge/arena.js';
 import { launchGuest, type GuestEnd, type GuestThread } from '../io/guest-launch.js';
@@ -9,7 +10,7 @@ import { StdinFeed } from '../io/stdin-feed.js';
 import type { NetBackend } from '../net/backend.js';
 import type { NetPolicy } from '../net/policy.js';
 import type { TraceEvent } from '../wasi/trace.js';
-import { isWorkerReport, type WorkerStart } from './messages.js';
+import { isWorkerReport, type WorkerReport, type WorkerStart } from './messages.js';
 import type { DirEntry } from './memory-dir.js';
 
 /**
@@ -42,9 +43,25 @@ export interface PageGuestOptions {
 
 export interface PageGuest {
   /** Push typed input here; end() is EOF. */
-  readonly stdin: StdinFeed;
+  readonly stdin: { push(bytes: Uint8Array): void; end(): void };
   readonly outcome: Promise<GuestEnd>;
   kill(): Promise<void>;
+}
+
+/** Hands a guest worker's report to the page's callbacks (the outcome is the caller's). */
+export function deliverReport(message: WorkerReport, options: PageGuestOptions): void {
+  switch (message.kind) {
+    case 'output': options.onOutput(message.fd, message.bytes); break;
+    case 'trace': for (const t of message.events) options.onTrace?.(t.event, t.at); break;
+    case 'deny': options.onDeny(message.line); break;
+    case 'dir': options.onDir?.(message.entries); break;
+    case 'outcome': break;
+  }
+}
+
+/** The guest's Web Worker, named after the program (as devtools list it). */
+export function guestWorker(options: PageGuestOptions): Worker {
+  return new Worker(options.workerUrl, { type: 'module', name: options.args[0] });
 }
 
 function webThread(worker: Worker): GuestThread {
@@ -77,21 +94,14 @@ export function startPageGuest(options: PageGuestOptions): PageGuest {
     geometry: options.geometry ?? BROWSER_GEOMETRY,
     backend: options.backend,
     extra: { dir: options.dir ?? [] },
-    thread: webThread(new Worker(options.workerUrl, { type: 'module', name: options.args[0] })),
+    thread: webThread(guestWorker(options)),
     // Typed input is pushed as it arrives; a terminal has no way to pause the user.
     stdin: (arena) => {
       const feed = new StdinFeed(arena);
       return { feed, start() {}, stop: () => feed.stop() };
     },
     onMessage(message) {
-      if (!isWorkerReport(message)) return;
-      switch (message.kind) {
-        case 'output': options.onOutput(message.fd, message.bytes); break;
-        case 'trace': for (const t of message.events) options.onTrace?.(t.event, t.at); break;
-        case 'deny': options.onDeny(message.line); break;
-        case 'dir': options.onDir?.(message.entries); break;
-        case 'outcome': break; // the launcher handles it
-      }
+      if (isWorkerReport(message)) deliverReport(message, options);
     },
   });
   return { stdin: guest.stdin, outcome: guest.outcome, kill: () => guest.kill() };

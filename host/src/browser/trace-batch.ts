@@ -83,3 +83,21 @@ export function flushWhileAsleep(batch: Deferred): () => void {
     (Atomics as unknown as { wait: Wait }).wait = wait;
   };
 }
+
+/**
+ * For a guest thread with an event loop (JSPI mode, where the guest
+ * suspends instead of sleeping in Atomics.wait): returns a poke, to call
+ * after anything is added to `batch`, that sends it by a timer once due.
+ */
+export function flushByTimer(batch: Deferred): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return () => {
+    if (timer !== undefined) return;
+    const due = batch.dueIn();
+    if (due === null) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      batch.flush();
+    }, due);
+  };
+}

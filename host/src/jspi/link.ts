@@ -7,16 +7,7 @@
 import { TIMED_OUT, type SameThreadLink } from '../bridge/same-thread.js';
 import type { SocketHost } from '../io/socket-host.js';
 import type { Replay } from './replay.js';
-
-/** After the I/O callbacks of this event-loop turn (Node); a macrotask elsewhere. */
-const deferResume: (fn: () => void) => void =
-  typeof setImmediate === 'function'
-    ? (fn) => void setImmediate(fn)
-    : (fn) => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => fn();
-        channel.port2.postMessage(null);
-      };
+import { deferTask } from './defer.js';
 
 /** setTimeout's longest delay; a longer wait sleeps in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -43,7 +34,7 @@ export class JspiLink implements SameThreadLink {
     // callback: a poll() over a thousand sockets then sees every socket
     // that became ready at once, not one per scan of all of them.
     this.resumeQueued = true;
-    deferResume(this.resumeNow);
+    deferTask(this.resumeNow);
   }
 
   private resumeQueued = false;

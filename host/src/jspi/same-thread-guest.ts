@@ -16,6 +16,7 @@ import { DirectControl } from './direct-control.js';
 import { JspiLink } from './link.js';
 import { Replay } from './replay.js';
 import { suspendingImports } from './suspending-imports.js';
+import { deferTask } from './defer.js';
 
 /** What the launcher hands a same-thread guest next to the start message. */
 export interface SameThreadParts {
@@ -75,7 +76,7 @@ export function sameThreadGuest(embedder: (message: Record<string, unknown> & { 
     post(message, parts) {
       if (!parts) throw new Error('a same-thread guest needs the socket host (io/guest-launch.ts)');
       // Started from the event loop, not inside the launcher's call.
-      setImmediate(() => {
+      deferTask(() => {
         if (ended) return;
         run(message as Record<string, unknown> & { init: GuestInit }, parts as SameThreadParts).then(
           (outcome) => {

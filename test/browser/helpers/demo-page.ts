@@ -4,6 +4,7 @@
 
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { WasockTestApi } from '../../../web/test-api.js';
 import type { PaneState } from '../../../web/pane.js';
 import { SCREENSHOTS } from './browser.js';
@@ -20,8 +21,22 @@ export interface DemoPage {
   problems: string[];
 }
 
-export async function openDemo(context: BrowserContext, url: string): Promise<DemoPage> {
+/**
+ * The host mode the demo tests ask the page for (?host-mode=): worker mode
+ * unless WASOCK_HOST_MODE=jspi, as for the Node suites; Chromium has JSPI
+ * either way, so both run in the same browser.
+ */
+export function demoHostMode(): 'worker' | 'jspi' {
+  return process.env.WASOCK_HOST_MODE === 'jspi' ? 'jspi' : 'worker';
+}
+
+export async function openDemo(context: BrowserContext, url: string, hostMode: 'worker' | 'jspi' | null = demoHostMode()): Promise<DemoPage> {
   const page = await context.newPage();
+  if (hostMode !== null) {
+    const withMode = new URL(url);
+    withMode.searchParams.set('host-mode', hostMode);
+    url = withMode.href;
+  }
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   page.on('console', (msg) => {
@@ -32,6 +47,7 @@ export async function openDemo(context: BrowserContext, url: string): Promise<De
   await page.waitForSelector('body[data-ready="true"], [data-testid=fatal]');
   const fatal = await page.$('[data-testid=fatal]');
   if (fatal) throw new Error(`the page failed to start: ${await fatal.innerText()}`);
+  if (hostMode !== null) expect(await page.evaluate(() => window.wasock.hostMode())).toBe(hostMode);
   return { page, problems };
 }
 
