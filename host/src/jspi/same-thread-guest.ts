@@ -56,7 +56,9 @@ export function sameThreadGuest(embedder: (message: Record<string, unknown> & { 
         arena,
         control: new DirectControl(host, replay),
         adaptImports: (imports) => suspendingImports(imports, replay),
+        nested: (fn) => replay.nested(fn),
       });
+      link.interrupts = arena.interrupts;
     } catch (err) {
       return { kind: 'trap', message: `cannot instantiate: ${err instanceof Error ? err.message : String(err)}` };
     }

@@ -97,6 +97,10 @@ export function clangArgs(
     if (opts.libsock !== false) args.push(paths.libsockArchive);
     args.push(...EMULATION_LIBS);
     args.push(`-Wl,-z,stack-size=${STACK_SIZE}`);
+    // The host calls libsock's signal dispatcher through the function table
+    // (wasi/signal-imports.ts): an export of its own would run the C
+    // constructors and destructors around each call.
+    args.push('-Wl,--export-table');
     // wasi-libc's archive carries DWARF, which would quadruple every module;
     // keep it only when the user asked for debug info.
     if (!wantsDebugInfo(userArgs)) args.push('-Wl,--strip-debug');
