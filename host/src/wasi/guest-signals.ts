@@ -37,7 +37,9 @@ export class GuestSignals implements Interrupts {
   interrupted = false;
   /** The guest's function table (libsock's dispatcher is in it), and what a handler runs inside (JSPI: replay's nested). */
   table: WebAssembly.Table | null = null;
-  around: (run: () => void) => void = (run) => run();
+  around: (run: (sig: number) => void, sig: number) => void = (run, sig) => run(sig);
+  /** An exit (or other host exception) an import threw inside a handler, for a caller that only learns of it later (JSPI). */
+  handlerThrew: unknown = undefined;
   /** The table index of libsock's dispatcher, as the last wasock_sigaction gave it. */
   private dispatcher = -1;
 
@@ -182,12 +184,14 @@ export class GuestSignals implements Interrupts {
       if (action.flags & SA.RESETHAND) this.setAction(sig, DISPOSITION.DEFAULT, 0, 0);
       this.handlerDepth++;
       const run = this.table!.get(this.dispatcher >>> 0) as (sig: number) => void;
+      this.handlerThrew = undefined;
       try {
-        this.around(() => run(sig));
+        this.around(run, sig);
       } finally {
         this.handlerDepth--;
         this.blocked = saved;
       }
+      if (this.handlerThrew !== undefined) throw this.handlerThrew;
       return;
     }
     if (this.discards(sig)) return;

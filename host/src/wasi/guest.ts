@@ -78,6 +78,8 @@ export interface SameThreadGuest {
   adaptImports(imports: Record<string, (...args: never[]) => unknown>): WebAssembly.ModuleImports;
   /** Runs a signal handler from inside an import, which may be suspended (jspi/replay.ts's nested). */
   nested<R>(fn: () => R): R;
+  /** Calls a handler on a stack of its own (WebAssembly.promising), so the imports it calls may be Suspending ones. */
+  runHandler(run: (sig: number) => void, sig: number): void;
 }
 
 /** Instantiates the guest with wasock's imports, without starting it. */
@@ -120,7 +122,7 @@ export function createGuest(init: GuestInit, embedder: GuestEmbedder, sameThread
   const table = instance.exports[FUNCTION_TABLE_EXPORT];
   if (table instanceof WebAssembly.Table) {
     signals.table = table;
-    if (sameThread) signals.around = (run) => sameThread.nested(run);
+    if (sameThread) signals.around = (run, sig) => sameThread.nested(() => sameThread.runHandler(run, sig));
   }
   // browser_wasi_shim reads memory through wasi.inst.
   wasi.inst = instance as unknown as WASI['inst'];

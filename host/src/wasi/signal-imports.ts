@@ -117,7 +117,15 @@ export function withSignalBoundary(imports: Record<string, AnyImport>, signals: 
     if (!write && !everywhere) continue;
     const call = fn as unknown as Call;
     out[name] = ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown) => {
-      let ret = call(a, b, c, d, e, f, g, h);
+      let ret: number;
+      try {
+        ret = call(a, b, c, d, e, f, g, h);
+      } catch (err) {
+        // exit() in a handler: in JSPI mode the handler's own stack swallows
+        // it (guest-signals.ts rethrows it where the handler was called).
+        if (signals.inHandler()) signals.handlerThrew = err;
+        throw err;
+      }
       if (signals.interrupted) {
         // A wait a signal ended ends as a timeout does (EAGAIN, or the
         // partial count); that EAGAIN is the signal's EINTR.
