@@ -27,8 +27,9 @@ export const GCC_COMPAT_FLAGS = [
 
 /**
  * wasi-libc's emulations, on by default so a program needs no flag beyond
- * its native build's: <signal.h> (signal, raise; no signal arrives from
- * outside), clock()/times(), getpid(), mmap of anonymous memory. Each header
+ * its native build's: <signal.h> (whose functions libsock replaces: its
+ * signal.c comes first in the link), clock()/times(), getpid() (which
+ * libsock's kill() uses), mmap of anonymous memory. Each header
  * refuses to compile without its macro; each library is only pulled in when
  * the program calls into it.
  */
