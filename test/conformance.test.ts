@@ -129,6 +129,10 @@ const ELSEWHERE: Record<string, string> = {
   wasm_multicast_policy: 'multicast joins under the network policy; test/multicast.test.ts',
   wasm_keepidle: "TCP_KEEPIDLE reaching the host's socket (ss); test/keepidle.test.ts",
   wamr_abi: "WAMR's 52 imports called directly, native (over POSIX) vs wasm; test/imports.test.ts",
+  signal_alarm_read: 'signals, native vs wasm; test/signals.test.ts',
+  signal_itimer: 'signals, native vs wasm; test/signals.test.ts',
+  signal_sigint: 'SIGINT sent to the program; test/signals.test.ts',
+  signal_sigpipe: 'SIGPIPE default/ignored/handled; test/signals.test.ts',
 };
 
 const TIMEOUT_MS = 30_000;

@@ -57,7 +57,7 @@ describe('argument assembly', () => {
       '-O2', 'a.c', '-o', 'a.wasm',
       '/repo/build/libsock/libsock.a',
       ...EMULATIONS.map((e) => `-lwasi-emulated-${e}`),
-      `-Wl,-z,stack-size=${STACK_SIZE}`, '-Wl,--strip-debug',
+      `-Wl,-z,stack-size=${STACK_SIZE}`, '-Wl,--export-table', '-Wl,--strip-debug',
     ]);
   });
 

@@ -20,7 +20,7 @@ static void show_poll(const char *what, int fd, short events) {
 }
 
 int main(void) {
-    signal(SIGPIPE, SIG_IGN); /* natively; wasock never raises it */
+    signal(SIGPIPE, SIG_IGN); /* EPIPE, not the end of the program */
     int fds[2];
     if (pipe(fds) != 0) {
         perror("pipe");

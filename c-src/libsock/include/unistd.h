@@ -1,6 +1,6 @@
 /*
  * wasock overlay for <unistd.h>: the descriptor and process calls wasi-libc
- * leaves out, which libsock implements (dup.c, pipe.c, process.c).
+ * leaves out, which libsock implements (dup.c, pipe.c, process.c, signal.c).
  */
 #include_next <unistd.h>
 
@@ -16,6 +16,8 @@ int dup2(int, int);
 int dup3(int, int, int);
 int pipe(int[2]);
 int pipe2(int[2], int);
+unsigned alarm(unsigned);
+int pause(void);
 
 #ifdef __cplusplus
 }

@@ -2,7 +2,9 @@
  * send(), sendto(), sendmsg(). All three end in one helper: sock_send when
  * there is no destination, sock_send_to when there is. wasi-libc's libc.a has
  * its own send() (send.o); defining send here keeps that member out.
- * MSG_NOSIGNAL needs no work: a wasm guest gets no SIGPIPE, EPIPE is returned.
+ * MSG_NOSIGNAL becomes the siflags bit WASOCK_SIFLAGS_NOSIGNAL: the host
+ * raises SIGPIPE on EPIPE unless it is set (a send without it keeps siflags 0,
+ * WAMR's table).
  */
 #include <stdint.h>
 
@@ -23,10 +25,11 @@ static ssize_t send_iov(int fd, const wasock_iovec *iov, uint32_t iovcnt, int fl
     if (err != 0)
         return __wasock_fail(err);
     uint32_t sent = 0;
+    uint32_t siflags = (flags & MSG_NOSIGNAL) ? WASOCK_SIFLAGS_NOSIGNAL : 0;
     if (dest != NULL)
-        err = __wasock_sock_send_to(fd, iov, iovcnt, 0, &to, &sent);
+        err = __wasock_sock_send_to(fd, iov, iovcnt, siflags, &to, &sent);
     else
-        err = __wasock_sock_send(fd, iov, iovcnt, 0, &sent);
+        err = __wasock_sock_send(fd, iov, iovcnt, siflags, &sent);
     __wasock_dontwait_leave(fd, restore);
 
     return err == 0 ? (ssize_t)sent : __wasock_fail(err);

@@ -258,4 +258,36 @@ int32_t __wasock_fd_dup(int32_t fd, int32_t target, int32_t mode, uint32_t *fd_o
 WASOCK_IMPORT("wasock_pipe")
 int32_t __wasock_pipe(int32_t *fds_out, uint32_t fdflags);
 
+/*
+ * Signals (docs/abi.md, "Signals"): the program's dispositions and mask live
+ * in the host, which keeps pending signals, runs the interval timer and
+ * delivers at import boundaries by calling the export below.
+ * Signal numbers are Linux's, 1..31; sets are bit masks, bit n = signal n.
+ */
+#define WASOCK_SIG_MAX 31
+#define WASOCK_SIG_DEFAULT 0 /* disposition kinds for wasock_sigaction */
+#define WASOCK_SIG_IGNORE 1
+#define WASOCK_SIG_HANDLER 2
+#define WASOCK_SIG_BLOCK 0 /* wasock_sigprocmask's how, as SIG_BLOCK… */
+#define WASOCK_SIG_UNBLOCK 1
+#define WASOCK_SIG_SETMASK 2
+/* sock_send/sock_send_to siflags bit: MSG_NOSIGNAL (no SIGPIPE on EPIPE). */
+#define WASOCK_SIFLAGS_NOSIGNAL 0x8000
+
+/* `dispatch`: the function the host calls to run a handler, void(int), as
+ * its index in the exported __indirect_function_table (the driver links with
+ * --export-table). Not an export of its own: a command module's exports run
+ * the C constructors and destructors around every call. */
+WASOCK_IMPORT("wasock_sigaction")
+int32_t __wasock_sigaction(int32_t sig, int32_t kind, int32_t flags, uint32_t mask, uint32_t dispatch);
+WASOCK_IMPORT("wasock_sigprocmask")
+int32_t __wasock_sigprocmask(int32_t how, uint32_t set, uint32_t *old_out);
+WASOCK_IMPORT("wasock_raise")
+int32_t __wasock_raise(int32_t sig);
+/* ITIMER_REAL: value_us < 0 only reads; old_out gets {u64 value_us, u64 interval_us}. */
+WASOCK_IMPORT("wasock_setitimer")
+int32_t __wasock_setitimer(int64_t value_us, int64_t interval_us, uint64_t *old_out);
+WASOCK_IMPORT("wasock_sigsuspend")
+int32_t __wasock_sigsuspend(uint32_t mask);
+
 #endif /* WASOCK_ABI_H */

@@ -11,6 +11,7 @@
 // sockets costs three sockets' rings, not four thousand.
 
 import type { SameThreadLink } from './same-thread.js';
+import type { Interrupts } from './interrupts.js';
 
 /** Header word indexes (Int32Array over the whole buffer). */
 export const H = {
@@ -31,6 +32,10 @@ export const H = {
   REQUEST_SEQ: 7,
   /** Byte length of that request in the request area. */
   REQUEST_LEN: 8,
+  /** Signals sent to the guest from outside (bit n = signal n), taken by the guest (wasi/guest-signals.ts). */
+  SIG_PENDING: 9,
+  /** Signals the guest handles or ignores (written by the guest): the host posts only those, and ends the guest for the rest. */
+  SIG_CAUGHT: 10,
 } as const;
 
 const HEADER_WORDS = 16;
@@ -135,6 +140,8 @@ export class Arena {
    * slots and waits go through it instead of futexes (bridge/same-thread.ts).
    */
   sameThread: SameThreadLink | null = null;
+  /** The guest's signals, on the guest's side: what may end a wait early (wasi/blocking.ts). */
+  interrupts: Interrupts | null = null;
   /**
    * Shared (worker mode): everything, rings included, in one growable
    * SharedArrayBuffer. Not shared (JSPI mode, one thread): the header and

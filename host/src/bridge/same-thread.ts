@@ -4,6 +4,8 @@
 // arena that carries a SameThreadLink routes them here instead of through
 // futexes and the doorbell (bridge/signals.ts, wasi/blocking.ts).
 
+import type { WaitKind } from './interrupts.js';
+
 /** Returned by a wait that ran out of time (wasi/blocking.ts re-exports it). */
 export const TIMED_OUT = Symbol('timed out');
 
@@ -17,5 +19,5 @@ export interface SameThreadLink {
    * TIMED_OUT; when it must wait, the guest's import suspends (JSPI) and the
    * wait goes on in the event loop.
    */
-  block<T>(timeoutMs: number, check: () => T | undefined, timedOut?: () => T): T | typeof TIMED_OUT;
+  block<T>(timeoutMs: number, check: () => T | undefined, timedOut: (() => T) | undefined, kind: WaitKind): T | typeof TIMED_OUT;
 }

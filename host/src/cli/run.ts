@@ -8,6 +8,7 @@ import { loadGuestModule, LoadError } from './load-module.js';
 import { parseRunArgs, UsageError, USAGE } from './run-args.js';
 import { startNodeGuest } from '../io/node-guest.js';
 import { hasJspi } from '../jspi/suspending-imports.js';
+import { signalNumber } from '../abi/signal.js';
 
 /** Exit status for a trap, like a native program killed by SIGABRT. */
 const TRAP_EXIT = 134;
@@ -72,7 +73,8 @@ export async function runMain(argv: string[]): Promise<void> {
     tty: { stdin: !!process.stdin.isTTY, stdout: !!process.stdout.isTTY, stderr: !!process.stderr.isTTY },
     workerUrl: new URL('./guest-worker.js', import.meta.url),
   });
-  // A signal stops the guest and closes its sockets (peers see EOF, ports
+  // A signal the program handles or ignores goes to the program. Otherwise
+  // it stops the guest and closes its sockets (peers see EOF, ports
   // are free) before we exit with the shell's 128 + signal number. A second
   // signal does not wait for the sockets' last bytes. The outcome a killed
   // guest reports (once its sockets are closed) is not a trap: the signal
@@ -81,6 +83,7 @@ export async function runMain(argv: string[]): Promise<void> {
   const interrupt = (signal: NodeJS.Signals, code: number) => {
     process.on(signal, () => {
       if (stop.code !== 0) process.exit(code);
+      if (guest.signal(signalNumber(signal)!)) return;
       stop.code = code;
       process.stderr.write(`wasock: ${basename(args.wasm!)} stopped by ${signal}\n`);
       void guest.kill();

@@ -5,7 +5,9 @@
 // (io/node-guest.ts, browser/page-guest.ts) only adapt their kind of thread
 // and their kind of stdin.
 
-import { Arena, type ArenaGeometry } from '../bridge/arena.js';
+import { Arena, H, type ArenaGeometry } from '../bridge/arena.js';
+import { wakeGuest } from '../bridge/signals.js';
+import { sigBit } from '../abi/signal.js';
 import type { NetBackend } from '../net/backend.js';
 import type { NetPolicy } from '../net/policy.js';
 import type { GuestInit, GuestOutcome, PreopenedListener } from '../wasi/guest.js';
@@ -70,6 +72,12 @@ export interface LaunchedGuest {
   readonly outcome: Promise<GuestEnd>;
   /** Stops the guest at once; its sockets close as at any exit (queued data, then FIN). */
   kill(): Promise<void>;
+  /**
+   * Sends signal `sig` (Linux's number) to the guest when it handles or
+   * ignores it, and answers true; false when its action is the default
+   * one, which the caller carries out (run.js: stop the guest).
+   */
+  signal(sig: number): boolean;
 }
 
 async function openListeners(host: SocketHost, wanted: NonNullable<LaunchOptions['listeners']>): Promise<PreopenedListener[]> {
@@ -163,6 +171,12 @@ export function launchGuest(options: LaunchOptions): LaunchedGuest {
       // so it cannot write into them while they drain.
       finish({ kind: 'killed' }, () => thread.terminate());
       await outcome;
+    },
+    signal(sig) {
+      if (finished || (Atomics.load(arena.words, H.SIG_CAUGHT) & sigBit(sig)) === 0) return false;
+      Atomics.or(arena.words, H.SIG_PENDING, sigBit(sig));
+      wakeGuest(arena);
+      return true;
     },
   };
 }

@@ -53,6 +53,8 @@ export interface RunningGuest {
   outcome: Promise<GuestOutcome>;
   /** Stops the guest at once (e.g. on SIGINT); sockets are closed. */
   kill(): Promise<void>;
+  /** Passes a signal to a guest that handles or ignores it (true); false: its default action is the caller's. */
+  signal(sig: number): boolean;
 }
 
 function nodeThread(worker: Worker): GuestThread {
@@ -98,5 +100,6 @@ export function startNodeGuest(options: NodeGuestOptions): RunningGuest {
     // The CLI never sees `killed`: it exits on the signal that killed the guest.
     outcome: guest.outcome.then((end) => (end.kind === 'killed' ? { kind: 'trap', message: 'killed' } : end)),
     kill: () => guest.kill(),
+    signal: (sig) => guest.signal(sig),
   };
 }

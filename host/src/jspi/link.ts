@@ -5,6 +5,7 @@
 // I/O is delivered (no futex).
 
 import { TIMED_OUT, type SameThreadLink } from '../bridge/same-thread.js';
+import type { Interrupts, WaitKind } from '../bridge/interrupts.js';
 import type { SocketHost } from '../io/socket-host.js';
 import type { Replay } from './replay.js';
 import { deferTask } from './defer.js';
@@ -18,6 +19,9 @@ export class JspiLink implements SameThreadLink {
   private waiter: (() => void) | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+
+  /** The guest's signals (wasi/guest-signals.ts), once the guest is created. */
+  interrupts: Interrupts | null = null;
 
   constructor(private readonly host: SocketHost, private readonly replay: Replay) {}
 
@@ -51,15 +55,20 @@ export class JspiLink implements SameThreadLink {
     waiter();
   };
 
-  block<T>(timeoutMs: number, check: () => T | undefined, timedOut?: () => T): T | typeof TIMED_OUT {
+  block<T>(timeoutMs: number, check: () => T | undefined, timedOut: (() => T) | undefined, kind: WaitKind): T | typeof TIMED_OUT {
     const replay = this.replay;
     if (replay.replaying()) return replay.take<T | typeof TIMED_OUT>();
     const seen = this.wakes;
     const result = check();
     if (result !== undefined) return replay.record(result);
     if (timeoutMs <= 0) return replay.record(timedOut ? timedOut() : TIMED_OUT);
+    // A handler runs on a stack JSPI cannot suspend (it was called from an
+    // import): a wait there would trap with an engine message; say why instead.
+    if (this.interrupts?.inHandler()) {
+      throw new Error('wasock: a signal handler made a call that must wait (a read, write, accept, poll or sleep that blocks); in JSPI host mode handlers may only make calls that finish at once (use --host-mode=worker)');
+    }
     const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
-    throw replay.suspend(this.waitFor(check, deadline, seen, timedOut));
+    throw replay.suspend(this.waitFor(check, deadline, seen, timedOut, kind));
   }
 
   /** The guest is gone: nothing resumes it any more. */
@@ -71,11 +80,14 @@ export class JspiLink implements SameThreadLink {
   }
 
   /** blockUntil's loop, in the event loop: re-check after each wake-up until it holds or time is up. */
-  private async waitFor<T>(check: () => T | undefined, deadline: number, seen: number, timedOut?: () => T): Promise<T | typeof TIMED_OUT> {
+  private async waitFor<T>(check: () => T | undefined, deadline: number, seen: number, timedOut: (() => T) | undefined, kind: WaitKind): Promise<T | typeof TIMED_OUT> {
+    const signals = this.interrupts;
     for (;;) {
       const remaining = deadline - performance.now();
       if (remaining <= 0) return timedOut ? timedOut() : TIMED_OUT;
-      if (this.wakes === seen) await this.nextWake(remaining);
+      // A handler with SA_RESTART runs here, the import still suspended, and the wait goes on.
+      if (signals?.interrupts(kind)) return timedOut ? timedOut() : TIMED_OUT;
+      if (this.wakes === seen) await this.nextWake(Math.min(remaining, signals?.nextTimerMs() ?? Infinity));
       seen = this.wakes;
       const result = check();
       if (result !== undefined) return result;

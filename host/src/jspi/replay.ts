@@ -28,7 +28,7 @@ export class Suspend {
 type Import = (...args: never[]) => unknown;
 
 export class Replay {
-  private readonly log: unknown[] = [];
+  private log: unknown[] = [];
   private cursor = 0;
   private inImport = false;
   /** Set when the guest is stopped: nothing it waits for resumes it. */
@@ -61,6 +61,25 @@ export class Replay {
 
   stop(): void {
     this.stopped = true;
+  }
+
+  /**
+   * Runs `fn` (a signal handler: wasi/guest-signals.ts) with a log of its
+   * own. A handler runs inside an import, possibly one that is suspended,
+   * and the imports it calls must not clear or extend that import's log.
+   */
+  nested<R>(fn: () => R): R {
+    const { log, cursor, inImport } = this;
+    this.log = [];
+    this.cursor = 0;
+    this.inImport = false;
+    try {
+      return fn();
+    } finally {
+      this.log = log;
+      this.cursor = cursor;
+      this.inImport = inImport;
+    }
   }
 
   /** `fn` as an import that returns a promise when, and only when, it must wait. */

@@ -49,6 +49,9 @@ export function sameThreadGuest(embedder: (message: Record<string, unknown> & { 
 
   const run = async (message: Record<string, unknown> & { init: GuestInit }, parts: SameThreadParts): Promise<GuestOutcome> => {
     const { arena, host } = parts;
+    const promising = (WebAssembly as unknown as { promising: (fn: unknown) => (...args: unknown[]) => Promise<unknown> }).promising;
+    let handlerFailed!: (err: unknown) => void;
+    const handlerFailure = new Promise<never>((_, reject) => (handlerFailed = reject));
     link = new JspiLink(host, replay);
     arena.sameThread = link;
     let guest;
@@ -57,14 +60,18 @@ export function sameThreadGuest(embedder: (message: Record<string, unknown> & { 
         arena,
         control: new DirectControl(host, replay),
         adaptImports: (imports) => suspendingImports(imports, replay),
+        nested: (fn) => replay.nested(fn),
+        // What the handler's stack ends with is known at once unless it
+        // traps (the import layer records an exit): a trap ends the guest.
+        runHandler: (fn, sig) => void promising(fn)(sig).catch(handlerFailed),
       });
+      link.interrupts = arena.interrupts;
     } catch (err) {
       return { kind: 'trap', message: `cannot instantiate: ${err instanceof Error ? err.message : String(err)}` };
     }
-    const promising = (WebAssembly as unknown as { promising: (fn: unknown) => () => Promise<unknown> }).promising;
     guest.wasi.inst = guest.instance as unknown as typeof guest.wasi.inst;
     try {
-      await promising(guest.instance.exports._start)();
+      await Promise.race([promising(guest.instance.exports._start)(), handlerFailure]);
       return { kind: 'exit', code: 0 };
     } catch (err) {
       if (err instanceof WASIProcExit) return { kind: 'exit', code: err.code };

@@ -14,6 +14,8 @@ type AnyImport = (...args: never[]) => unknown;
  */
 export function mayWait(name: string): boolean {
   if (name === 'fd_read' || name === 'fd_write' || name === 'poll_oneoff') return true;
+  // sigsuspend/pause wait for a signal; the other signal imports answer at once.
+  if (name === 'wasock_sigsuspend') return true;
   if (!name.startsWith('sock_')) return false;
   if (name.startsWith('sock_get_') || name.startsWith('sock_set_')) return false;
   return name !== 'sock_open' && name !== 'sock_addr_remote';

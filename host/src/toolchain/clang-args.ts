@@ -27,8 +27,9 @@ export const GCC_COMPAT_FLAGS = [
 
 /**
  * wasi-libc's emulations, on by default so a program needs no flag beyond
- * its native build's: <signal.h> (signal, raise; no signal arrives from
- * outside), clock()/times(), getpid(), mmap of anonymous memory. Each header
+ * its native build's: <signal.h> (whose functions libsock replaces: its
+ * signal.c comes first in the link), clock()/times(), getpid() (which
+ * libsock's kill() uses), mmap of anonymous memory. Each header
  * refuses to compile without its macro; each library is only pulled in when
  * the program calls into it.
  */
@@ -97,6 +98,10 @@ export function clangArgs(
     if (opts.libsock !== false) args.push(paths.libsockArchive);
     args.push(...EMULATION_LIBS);
     args.push(`-Wl,-z,stack-size=${STACK_SIZE}`);
+    // The host calls libsock's signal dispatcher through the function table
+    // (wasi/signal-imports.ts): an export of its own would run the C
+    // constructors and destructors around each call.
+    args.push('-Wl,--export-table');
     // wasi-libc's archive carries DWARF, which would quadruple every module;
     // keep it only when the user asked for debug info.
     if (!wantsDebugInfo(userArgs)) args.push('-Wl,--strip-debug');

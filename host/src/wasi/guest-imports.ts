@@ -16,6 +16,9 @@ import { socketImports, streamImports, type SocketContext } from './socket-impor
 import { fileImports, type FileContext } from './file-imports.js';
 import { DUP_IMPORT_NAMES, dupImports, releaseDuplicate } from './dup.js';
 import { PIPE_IMPORT_NAMES, pipeImports, pipeStreamImports } from './pipe.js';
+import { SIGNAL_IMPORT_NAMES, signalImports } from './signal-imports.js';
+import type { GuestSignals } from './guest-signals.js';
+import { TIMED_OUT } from './blocking.js';
 
 export const IMPORT_MODULE = 'wasi_snapshot_preview1';
 
@@ -39,7 +42,7 @@ function faultsAsErrno(fn: AnyImport): AnyImport {
   };
 }
 
-export function guestImports(wasi: WASI, ctx: SocketContext, hostFs?: HostFsLayer): Record<string, AnyImport> {
+export function guestImports(wasi: WASI, ctx: SocketContext, signals: GuestSignals, hostFs?: HostFsLayer): Record<string, AnyImport> {
   type NumImport = (...args: never[]) => number;
   const base = Object.fromEntries(Object.entries(wasi.wasiImport as Record<string, AnyImport>).map(([name, fn]) => [name, faultsAsErrno(fn)])) as Record<string, NumImport>;
   const files: FileContext = { mem: ctx.mem, fds: ctx.fds };
@@ -53,8 +56,8 @@ export function guestImports(wasi: WASI, ctx: SocketContext, hostFs?: HostFsLaye
     ...streamImports(ctx, fallback),
     poll_oneoff: pollOneoff(ctx.arena, ctx.mem, ctx.fds),
   };
-  const pipes = { ...pipeImports(files, (ready) => void blockUntil(ctx.arena, Infinity, () => (ready() ? true : undefined))), ...pipeStreamImports(files, { fd_read: ours.fd_read as NumImport, fd_write: ours.fd_write as NumImport }) };
-  all = { ...withHost, ...ours, ...pipes, ...dupImports(files, (fd) => (all.fd_close as (fd: number) => number)(fd)) };
+  const pipes = { ...pipeImports(files, (ready) => blockUntil(ctx.arena, Infinity, () => (ready() ? true : undefined)) !== TIMED_OUT), ...pipeStreamImports(files, { fd_read: ours.fd_read as NumImport, fd_write: ours.fd_write as NumImport }) };
+  all = { ...withHost, ...ours, ...pipes, ...dupImports(files, (fd) => (all.fd_close as (fd: number) => number)(fd)), ...signalImports({ arena: ctx.arena, mem: ctx.mem, signals }) };
   // A descriptor whose object has another number (dup) only gives up its number.
   for (const name of ['fd_close', 'sock_close'] as const) {
     const close = all[name] as (fd: number) => number;
@@ -68,5 +71,5 @@ export function providedImportNames(): Set<string> {
   const wasi = new WASI([], [], [], { debug: false });
   // Nothing is called: the closures only need a context shape to exist.
   const ctx = { fds: [] } as unknown as SocketContext;
-  return new Set([...Object.keys(wasi.wasiImport), ...Object.keys(socketImports(ctx)), 'poll_oneoff', ...DUP_IMPORT_NAMES, ...PIPE_IMPORT_NAMES]);
+  return new Set([...Object.keys(wasi.wasiImport), ...Object.keys(socketImports(ctx)), 'poll_oneoff', ...DUP_IMPORT_NAMES, ...PIPE_IMPORT_NAMES, ...SIGNAL_IMPORT_NAMES]);
 }

@@ -14,6 +14,9 @@ import type { SockAddr } from '../net/addr.js';
 import type { HostEmulation, SocketContext } from './socket-imports.js';
 import type { TraceSink } from './trace.js';
 import type { DirectWrite } from '../bridge/direct-send.js';
+import { GuestSignals } from './guest-signals.js';
+import { usesSignals, withSignalBoundary } from './signal-imports.js';
+import { FUNCTION_TABLE_EXPORT } from '../abi/signal.js';
 
 /** What the I/O thread sends a new worker (structured-clonable). */
 export interface GuestInit {
@@ -73,6 +76,10 @@ export interface SameThreadGuest {
   arena: Arena;
   control: Control;
   adaptImports(imports: Record<string, (...args: never[]) => unknown>): WebAssembly.ModuleImports;
+  /** Runs a signal handler from inside an import, which may be suspended (jspi/replay.ts's nested). */
+  nested<R>(fn: () => R): R;
+  /** Calls a handler on a stack of its own (WebAssembly.promising), so the imports it calls may be Suspending ones. */
+  runHandler(run: (sig: number) => void, sig: number): void;
 }
 
 /** Instantiates the guest with wasock's imports, without starting it. */
@@ -105,9 +112,18 @@ export function createGuest(init: GuestInit, embedder: GuestEmbedder, sameThread
     directWrite: embedder.directWrite ?? null,
     emulate: init.emulate ?? {},
   };
-  const imports = guestImports(wasi, ctx, embedder.hostFs);
+  const signals = new GuestSignals(arena);
+  const everywhere = usesSignals(init.module);
+  // Only a module that can have handlers or a timer lets signals end its waits.
+  if (everywhere) arena.interrupts = signals;
+  const imports = withSignalBoundary(guestImports(wasi, ctx, signals, embedder.hostFs), signals, ctx.fds, everywhere);
   const instance = new WebAssembly.Instance(init.module, { [IMPORT_MODULE]: sameThread ? sameThread.adaptImports(imports) : (imports as WebAssembly.ModuleImports) });
   memory = instance.exports.memory as WebAssembly.Memory;
+  const table = instance.exports[FUNCTION_TABLE_EXPORT];
+  if (table instanceof WebAssembly.Table) {
+    signals.table = table;
+    if (sameThread) signals.around = (run, sig) => sameThread.nested(() => sameThread.runHandler(run, sig));
+  }
   // browser_wasi_shim reads memory through wasi.inst.
   wasi.inst = instance as unknown as WASI['inst'];
   return { wasi, instance, ctx };

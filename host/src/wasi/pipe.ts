@@ -5,8 +5,10 @@
 // full one) waits through the guest's one blocking primitive (blockUntil)
 // for a change that, in a single-threaded program, never comes — natively
 // the program hangs there, and so it does here, asleep (suspended in JSPI
-// mode, so signals and Ctrl-C still reach the host). Reads see EOF once every write end is closed; writes
-// fail with EPIPE once every read end is (no SIGPIPE, as for sockets).
+// mode, so signals and Ctrl-C still reach the host); a signal with a
+// handler ends the wait with EINTR. Reads see EOF once every write end is
+// closed; writes fail with EPIPE once every read end is (and raise SIGPIPE:
+// signal-imports.ts).
 // poll_oneoff asks `readiness` (poll.ts).
 
 import { Fd, wasi as shimWasi } from '@bjorn3/browser_wasi_shim';
@@ -42,8 +44,8 @@ class PipeBuffer {
   }
 }
 
-/** Blocks the guest until `ready` holds (blocking.ts's blockUntil over the guest's arena). */
-export type PipeWait = (ready: () => boolean) => void;
+/** Blocks the guest until `ready` holds (blocking.ts's blockUntil over the guest's arena); false when a signal ended the wait. */
+export type PipeWait = (ready: () => boolean) => boolean;
 
 export interface PipeReadiness {
   ready: boolean;
@@ -89,7 +91,7 @@ export class PipeReadFd extends PipeEnd {
     if (!this.nonblocking) {
       // Called whether or not it must wait: in JSPI mode a re-run of this
       // import must meet the same blocking calls as the first run.
-      this.wait(readable);
+      if (!this.wait(readable)) return { ret: E.INTR, data: new Uint8Array(0) };
     } else if (!readable()) {
       return { ret: E.AGAIN, data: new Uint8Array(0) };
     }
@@ -122,7 +124,9 @@ export class PipeWriteFd extends PipeEnd {
     const free = () => PIPE_CAPACITY - this.pipe.used;
     // Up to PIPE_BUF bytes go in whole; more may go in part.
     const writable = () => this.pipe.readers === 0 || (free() > 0 && (data.length > PIPE_BUF || free() >= data.length));
-    if (!this.nonblocking) this.wait(writable); // always: see fd_read
+    if (!this.nonblocking) {
+      if (!this.wait(writable)) return { ret: E.INTR, nwritten: 0 }; // always: see fd_read
+    }
     else if (!writable()) return { ret: E.AGAIN, nwritten: 0 };
     if (this.pipe.readers === 0) return { ret: E.PIPE, nwritten: 0 };
     return { ret: 0, nwritten: this.pipe.put(data) };

@@ -99,7 +99,9 @@ export function pollOneoff(arena: Arena, mem: GuestMemory, fds: (Fd | undefined)
         return events.length > 0 ? events : undefined;
       };
 
-      const result = blockUntil(arena, deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now()), collect);
+      // Linux never restarts poll/select/sleep after a handler: EINTR.
+      const result = blockUntil(arena, deadline === Infinity ? Infinity : Math.max(0, deadline - performance.now()), collect, undefined, 'interrupt');
+      if (typeof result === 'symbol' && arena.interrupts?.interrupted) return E.INTR;
       // On timeout, the clock subscription(s) with the earliest deadline fire.
       const events = typeof result === 'symbol'
         ? subs.filter((s) => s.type === EVENTTYPE.CLOCK && s.deadline <= deadline).map((sub) => ({ sub, ready: { error: 0, nbytes: 0, hangup: false } }))
