@@ -88,6 +88,8 @@ const SINGLE: { name: string; stdin?: string; file?: string }[] = [
   { name: 'dup_half_close', file: 'abcdefgh\n' },
   // pipe/pipe2 inside a program: order, EAGAIN, select/poll, EOF at the last writer, EPIPE.
   { name: 'pipe_basic' },
+  // epoll: ctl/wait errnos, level vs edge, ONESHOT, RDHUP/HUP, listeners, pipes, stdin at EOF, dup and close, maxevents, nesting.
+  { name: 'epoll_rules', file: 'a regular file (EPERM)\n' },
 ];
 
 /** Two-sided programs: NAME_server PORT [args] and NAME_client PORT [args]. */

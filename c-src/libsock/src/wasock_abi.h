@@ -258,4 +258,35 @@ int32_t __wasock_fd_dup(int32_t fd, int32_t target, int32_t mode, uint32_t *fd_o
 WASOCK_IMPORT("wasock_pipe")
 int32_t __wasock_pipe(int32_t *fds_out, uint32_t fdflags);
 
+/*
+ * epoll (epoll.c): event bits, ctl operations and EPOLL_CLOEXEC travel with
+ * Linux's values, so <sys/epoll.h>'s names pass through untranslated; the
+ * record is struct epoll_event as wasm32 lays it out (no packing).
+ */
+#define WASOCK_EPOLL_CTL_ADD 1
+#define WASOCK_EPOLL_CTL_DEL 2
+#define WASOCK_EPOLL_CTL_MOD 3
+#define WASOCK_EPOLLIN 0x001
+#define WASOCK_EPOLLOUT 0x004
+#define WASOCK_EPOLLRDHUP 0x2000
+#define WASOCK_EPOLLONESHOT (1u << 30)
+#define WASOCK_EPOLLET (1u << 31)
+typedef struct wasock_epoll_event {
+    uint32_t events;
+    uint64_t data;
+} wasock_epoll_event;
+#ifdef __wasm32__
+_Static_assert(sizeof(wasock_epoll_event) == 16, "epoll_event is 16 bytes");
+_Static_assert(offsetof(wasock_epoll_event, data) == 8, "epoll_event data at 8");
+#endif
+
+WASOCK_IMPORT("wasock_epoll_create")
+int32_t __wasock_epoll_create(uint32_t *fd_out);
+WASOCK_IMPORT("wasock_epoll_ctl")
+int32_t __wasock_epoll_ctl(int32_t epfd, int32_t op, int32_t fd, const wasock_epoll_event *event);
+/* timeout_ms < 0: no limit. */
+WASOCK_IMPORT("wasock_epoll_wait")
+int32_t __wasock_epoll_wait(int32_t epfd, wasock_epoll_event *events, int32_t maxevents,
+                            int32_t timeout_ms, uint32_t *n_out);
+
 #endif /* WASOCK_ABI_H */
