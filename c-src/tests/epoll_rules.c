@@ -291,11 +291,16 @@ static void order_and_nesting(void) {
     close(ep);
 }
 
+/* Natively stdin at EOF reads as EPOLLHUP alone when it is a pipe and with
+ * EPOLLIN when it is a socket pair (Node's child_process gives one), so only
+ * the hang-up is printed. */
 static void stdin_eof(void) {
     printf("-- stdin at EOF\n");
     int ep = epoll_create(1);
     report("ADD stdin", add(ep, 0, EPOLLIN, 300));
-    wait_show("stdin", ep, 8, 2000);
+    struct epoll_event ev;
+    int n = epoll_wait(ep, &ev, 1, 2000);
+    printf("stdin: %d %s\n", n, n == 1 && (ev.events & EPOLLHUP) ? "hang-up" : "no hang-up");
     close(ep);
 }
 
