@@ -133,6 +133,8 @@ const ELSEWHERE: Record<string, string> = {
   wasm_bind_linger: "linger after bind on a host that behaves as iwasm; test/iwasm-linger.test.ts",
   wasm_multicast_policy: 'multicast joins under the network policy; test/multicast.test.ts',
   wasm_keepidle: "TCP_KEEPIDLE reaching the host's socket (ss); test/keepidle.test.ts",
+  oob_refused: 'MSG_OOB: native and wasm differ by design, each held to its own transcript; test/refused-calls.test.ts',
+  fork_echo_server: "fork() refused with wasock's line; test/refused-calls.test.ts",
   wamr_abi: "WAMR's 52 imports called directly, native (over POSIX) vs wasm; test/imports.test.ts",
 };
 

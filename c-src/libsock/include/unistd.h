@@ -16,6 +16,9 @@ int dup2(int, int);
 int dup3(int, int, int);
 int pipe(int[2]);
 int pipe2(int[2], int);
+/* Declared so multi-process servers compile; fork() fails with ENOSYS and
+ * says why on stderr (process.c). */
+pid_t fork(void);
 
 #ifdef __cplusplus
 }

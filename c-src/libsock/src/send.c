@@ -3,6 +3,8 @@
  * there is no destination, sock_send_to when there is. wasi-libc's libc.a has
  * its own send() (send.o); defining send here keeps that member out.
  * MSG_NOSIGNAL needs no work: a wasm guest gets no SIGPIPE, EPIPE is returned.
+ * MSG_OOB fails with EOPNOTSUPP: Node's sockets cannot send urgent data
+ * (README, deviations).
  */
 #include <stdint.h>
 
@@ -10,6 +12,8 @@
 
 static ssize_t send_iov(int fd, const wasock_iovec *iov, uint32_t iovcnt, int flags,
                         const struct sockaddr *dest, socklen_t dest_len) {
+    if (flags & MSG_OOB)
+        return __wasock_fail(EOPNOTSUPP);
     wasock_addr to;
     int err = 0;
     if (dest != NULL) {
