@@ -88,6 +88,8 @@ const SINGLE: { name: string; stdin?: string; file?: string }[] = [
   { name: 'dup_half_close', file: 'abcdefgh\n' },
   // pipe/pipe2 inside a program: order, EAGAIN, select/poll, EOF at the last writer, EPIPE.
   { name: 'pipe_basic' },
+  // gethostbyaddr(127.0.0.1) and reverse getnameinfo: named from the hosts table as natively.
+  { name: 'gethostbyaddr_loopback' },
   // epoll: ctl/wait errnos, level vs edge, ONESHOT, RDHUP/HUP, listeners, pipes, stdin at EOF, dup and close, maxevents, nesting.
   { name: 'epoll_rules', file: 'a regular file (EPERM)\n' },
 ];

@@ -258,6 +258,12 @@ int32_t __wasock_fd_dup(int32_t fd, int32_t target, int32_t mode, uint32_t *fd_o
 WASOCK_IMPORT("wasock_pipe")
 int32_t __wasock_pipe(int32_t *fds_out, uint32_t fdflags);
 
+/* An address's host name (gethostbyaddr, getnameinfo): the name without a
+ * NUL, cut at buf_len, its full length in *name_len_out; NOENT when none. */
+WASOCK_IMPORT("wasock_addr_name")
+int32_t __wasock_addr_name(const wasock_addr *addr, char *name_buf, uint32_t buf_len,
+                           uint32_t *name_len_out);
+
 /*
  * epoll (epoll.c): event bits, ctl operations and EPOLL_CLOEXEC travel with
  * Linux's values, so <sys/epoll.h>'s names pass through untranslated; the

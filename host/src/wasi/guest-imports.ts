@@ -17,6 +17,7 @@ import { fileImports, type FileContext } from './file-imports.js';
 import { DUP_IMPORT_NAMES, dupImports, releaseDuplicate } from './dup.js';
 import { PIPE_IMPORT_NAMES, pipeImports, pipeStreamImports } from './pipe.js';
 import { EPOLL_IMPORT_NAMES, epollImports, forgetClosed } from './epoll.js';
+import { REVERSE_IMPORT_NAMES, reverseImports } from './reverse-lookup.js';
 
 export const IMPORT_MODULE = 'wasi_snapshot_preview1';
 
@@ -55,7 +56,7 @@ export function guestImports(wasi: WASI, ctx: SocketContext, hostFs?: HostFsLaye
     poll_oneoff: pollOneoff(ctx.arena, ctx.mem, ctx.fds),
   };
   const pipes = { ...pipeImports(files, (ready) => void blockUntil(ctx.arena, Infinity, () => (ready() ? true : undefined))), ...pipeStreamImports(files, { fd_read: ours.fd_read as NumImport, fd_write: ours.fd_write as NumImport }) };
-  all = { ...withHost, ...ours, ...pipes, ...epollImports({ mem: ctx.mem, fds: ctx.fds, arena: ctx.arena }), ...dupImports(files, (fd) => (all.fd_close as (fd: number) => number)(fd)) };
+  all = { ...withHost, ...ours, ...pipes, ...epollImports({ mem: ctx.mem, fds: ctx.fds, arena: ctx.arena }), ...reverseImports(ctx), ...dupImports(files, (fd) => (all.fd_close as (fd: number) => number)(fd)) };
   // A descriptor whose object has another number (dup) only gives up its
   // number; closing the last one also takes the object off every epoll
   // interest list, as Linux does when the open file description goes.
@@ -77,5 +78,5 @@ export function providedImportNames(): Set<string> {
   const wasi = new WASI([], [], [], { debug: false });
   // Nothing is called: the closures only need a context shape to exist.
   const ctx = { fds: [] } as unknown as SocketContext;
-  return new Set([...Object.keys(wasi.wasiImport), ...Object.keys(socketImports(ctx)), 'poll_oneoff', ...DUP_IMPORT_NAMES, ...PIPE_IMPORT_NAMES, ...EPOLL_IMPORT_NAMES]);
+  return new Set([...Object.keys(wasi.wasiImport), ...Object.keys(socketImports(ctx)), 'poll_oneoff', ...DUP_IMPORT_NAMES, ...PIPE_IMPORT_NAMES, ...EPOLL_IMPORT_NAMES, ...REVERSE_IMPORT_NAMES]);
 }
