@@ -31,6 +31,13 @@ import { SocketFd } from './socket-fd.js';
 
 /** Linux's EP_MAX_NESTS: how deep epoll instances may watch each other. */
 const MAX_NESTING = 4;
+/**
+ * How many registrations of one epoll instance in another a guest may hold
+ * (Linux caps wake-up paths instead, with EINVAL too): every epoll_wait
+ * walks the instances it watches, so a guest weaving hundreds of them into
+ * each other would only slow itself down, without a use.
+ */
+const MAX_NESTED_REGISTRATIONS = 64;
 
 const IN_BITS = EPOLL.IN | EPOLL.RDNORM | EPOLL.RDBAND | EPOLL.PRI | EPOLL.RDHUP;
 const OUT_BITS = EPOLL.OUT | EPOLL.WRNORM | EPOLL.WRBAND;
@@ -256,15 +263,18 @@ export function forgetClosed(obj: Fd): void {
 
 /** Whether watching `target` from `ep` would close a loop or nest too deep (Linux: ELOOP). */
 function wouldLoop(ep: EpollFd, target: EpollFd): boolean {
-  const depth = (from: EpollFd, seen: Set<EpollFd>): number => {
-    if (from === ep || seen.has(from)) return Infinity;
-    seen.add(from);
+  // The instances already nested form no loop, so each one's depth is computed once.
+  const known = new Map<EpollFd, number>();
+  const depth = (from: EpollFd): number => {
+    if (from === ep) return Infinity;
+    const done = known.get(from);
+    if (done !== undefined) return done;
     let deepest = 0;
-    for (const inner of from.watched()) deepest = Math.max(deepest, 1 + depth(inner, seen));
-    seen.delete(from);
+    for (const inner of from.watched()) deepest = Math.max(deepest, 1 + depth(inner));
+    known.set(from, deepest);
     return deepest;
   };
-  return depth(target, new Set()) + 1 > MAX_NESTING;
+  return depth(target) + 1 > MAX_NESTING;
 }
 
 function isFileLike(obj: Fd): boolean {
@@ -318,7 +328,11 @@ export function epollImports(ctx: EpollContext): Record<string, (...args: never[
         }
         if (epObj === target || !(epObj instanceof EpollFd)) return E.INVAL;
         const ep = epObj;
-        if (op === EPOLL_CTL.ADD && target instanceof EpollFd && wouldLoop(ep, target)) return E.LOOP;
+        if (op === EPOLL_CTL.ADD && target instanceof EpollFd) {
+          if (wouldLoop(ep, target)) return E.LOOP;
+          const nested = ctx.fds.reduce((n, obj) => n + (obj instanceof EpollFd ? obj.watched().length : 0), 0);
+          if (nested >= MAX_NESTED_REGISTRATIONS) return E.INVAL;
+        }
         const reg = ep.find(target, fd);
         switch (op) {
           case EPOLL_CTL.ADD:
