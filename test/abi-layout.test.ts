@@ -5,6 +5,7 @@
 import { expect, it } from 'vitest';
 import { ADDR, ADDR_INFO, ADDR_KIND, FAMILY, HINTS, IP_RECORD, MULTICAST_LOOP_IPV6, SOCKTYPE } from '../host/src/abi/sock.js';
 import { FDFLAGS, FILETYPE, IOVEC, RIFLAGS, ROFLAGS, SDFLAGS } from '../host/src/abi/wasi.js';
+import { EPOLL, EPOLL_CTL, EPOLL_EVENT } from '../host/src/abi/epoll.js';
 import { run } from './helpers/programs.js';
 
 it('libsock and the host agree on the ABI layouts and constants', async () => {
@@ -17,6 +18,11 @@ it('libsock and the host agree on the ABI layouts and constants', async () => {
   expect(c.hints).toEqual({ size: HINTS.size, type: HINTS.type, family: HINTS.family, enabled: HINTS.enabled });
   expect(c.iovec).toEqual({ size: IOVEC.size, buf: IOVEC.buf, len: IOVEC.len });
   expect(c.ip_record).toEqual({ size: IP_RECORD.size, kind: IP_RECORD.kind, ip4: IP_RECORD.ip4, ip6: IP_RECORD.ip6, multicast_loop_ipv6: MULTICAST_LOOP_IPV6 });
+  expect(c.epoll_event).toEqual({
+    size: EPOLL_EVENT.size, events: EPOLL_EVENT.events, data: EPOLL_EVENT.data,
+    ctl_add: EPOLL_CTL.ADD, ctl_del: EPOLL_CTL.DEL, ctl_mod: EPOLL_CTL.MOD,
+    in: EPOLL.IN, out: EPOLL.OUT, rdhup: EPOLL.RDHUP, oneshot: EPOLL.ONESHOT, et: EPOLL.ET >>> 0,
+  });
   expect(c.consts).toEqual({
     addr_kind_ip4: ADDR_KIND.IPV4, addr_kind_ip6: ADDR_KIND.IPV6,
     socktype_dgram: SOCKTYPE.DGRAM, socktype_stream: SOCKTYPE.STREAM, socktype_any: SOCKTYPE.ANY,

@@ -25,6 +25,13 @@ int main(void) {
     printf("\"ip_record\":{\"size\":%zu,\"kind\":%zu,\"ip4\":%zu,\"ip6\":%zu,\"multicast_loop_ipv6\":%d},",
            sizeof(wasock_ip), offsetof(wasock_ip, kind), offsetof(wasock_ip, u.octets), offsetof(wasock_ip, u.groups),
            WASOCK_MULTICAST_LOOP_IPV6);
+    printf("\"epoll_event\":{\"size\":%zu,\"events\":%zu,\"data\":%zu,"
+           "\"ctl_add\":%d,\"ctl_del\":%d,\"ctl_mod\":%d,\"in\":%u,\"out\":%u,\"rdhup\":%u,"
+           "\"oneshot\":%u,\"et\":%u},",
+           sizeof(wasock_epoll_event), offsetof(wasock_epoll_event, events), offsetof(wasock_epoll_event, data),
+           WASOCK_EPOLL_CTL_ADD, WASOCK_EPOLL_CTL_DEL, WASOCK_EPOLL_CTL_MOD, (unsigned)WASOCK_EPOLLIN,
+           (unsigned)WASOCK_EPOLLOUT, (unsigned)WASOCK_EPOLLRDHUP, (unsigned)WASOCK_EPOLLONESHOT,
+           (unsigned)WASOCK_EPOLLET);
     printf("\"consts\":{"
            "\"addr_kind_ip4\":%d,\"addr_kind_ip6\":%d,"
            "\"socktype_dgram\":%d,\"socktype_stream\":%d,\"socktype_any\":%d,"

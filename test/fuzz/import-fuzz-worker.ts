@@ -129,7 +129,12 @@ const i64Arb = fc.bigInt({ min: -(1n << 63n), max: (1n << 63n) - 1n });
 function argArbs(name: string, params: ('i32' | 'i64')[]): fc.Arbitrary<(number | bigint)[]> {
   const arbs = params.map((p, i): fc.Arbitrary<number | bigint> => {
     if (p === 'i64') return i64Arb;
-    if (i === 0 && name !== 'poll_oneoff' && name !== 'sock_addr_resolve') return fdArb;
+    if (i === 0 && name !== 'poll_oneoff' && name !== 'sock_addr_resolve' && name !== 'wasock_epoll_create') return fdArb;
+    if (name === 'wasock_epoll_ctl' && i === 1) return smallArb;
+    if (name === 'wasock_epoll_ctl' && i === 2) return fdArb;
+    if (name === 'wasock_epoll_wait' && i === 2) return fc.integer({ min: -2, max: 40 });
+    // An epoll_wait with nothing to report would rightly wait for as long as it is told.
+    if (name === 'wasock_epoll_wait' && i === 3) return fc.constant(0);
     if (name === 'sock_open' && (i === 1 || i === 2)) return smallArb;
     const vectored = name === 'fd_read' || name === 'fd_write' || name.startsWith('sock_send') || name.startsWith('sock_recv');
     if (vectored && i === 2) return lenArb;
@@ -270,6 +275,8 @@ function expectedErrno(name: string, args: (number | bigint)[]): Set<number> | n
     return null;
   }
   if (name === 'sock_addr_resolve') return (a[0]! >>> 0) >= MEM ? one(EFAULT) : null;
+  // epoll's errno order (EFAULT before EBADF, as Linux) is checked by c-src/tests/epoll_rules.c against native.
+  if (name.startsWith('wasock_epoll_')) return null;
 
   const fd = a[0]!;
   const obj = guest.ctx.fds[fd];
@@ -356,6 +363,8 @@ function outputRegions(name: string, args: (number | bigint)[]): [number, number
     case 'fd_filestat_get': return [[a[1]!, SZ.filestat]];
     case 'poll_oneoff': return [[a[1]!, (a[2]! >>> 0) * SZ.event], [a[3]!, 4]];
     case 'sock_open': return [[a[3]!, 4]];
+    case 'wasock_epoll_create': return [[a[0]!, 4]];
+    case 'wasock_epoll_wait': return [[a[1]!, Math.max(0, a[2]! | 0) * 16], [a[4]!, 4]];
     case 'sock_accept': return [[a[2]!, 4]];
     case 'sock_addr_local':
     case 'sock_addr_remote': return [[a[1]!, SZ.addr]];

@@ -48,4 +48,8 @@ export const FUZZED_IMPORTS: { name: string; params: ParamType[] }[] = [
   { name: 'sock_set_ip_add_membership', params: i32(3) },
   { name: 'sock_set_ip_drop_membership', params: i32(3) },
   { name: 'sock_close', params: i32(1) },
+  // wasock's own epoll (docs/abi.md, "wasock's extensions"); the worker keeps epoll_wait's timeout at 0.
+  { name: 'wasock_epoll_create', params: i32(1) },
+  { name: 'wasock_epoll_ctl', params: i32(4) },
+  { name: 'wasock_epoll_wait', params: i32(5) },
 ];

@@ -110,6 +110,7 @@ const char *gai_strerror(int);
 int getnameinfo(const struct sockaddr *__restrict, socklen_t, char *__restrict,
                 socklen_t, char *__restrict, socklen_t, int);
 struct hostent *gethostbyname(const char *);
+struct hostent *gethostbyaddr(const void *, socklen_t, int);
 struct servent *getservbyname(const char *, const char *);
 struct servent *getservbyport(int, const char *);
 const char *hstrerror(int);

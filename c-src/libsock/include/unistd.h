@@ -18,6 +18,9 @@ int pipe(int[2]);
 int pipe2(int[2], int);
 unsigned alarm(unsigned);
 int pause(void);
+/* Declared so multi-process servers compile; fork() fails with ENOSYS and
+ * says why on stderr (process.c). */
+pid_t fork(void);
 
 #ifdef __cplusplus
 }

@@ -1,8 +1,9 @@
 /*
- * getnameinfo(). There is no reverse lookup in the ABI, so hosts come back
- * numeric, except 127.0.0.1, which every /etc/hosts names "localhost" (so a
- * native build on the same program prints the same). Ports are named from
- * the built-in service table unless NI_NUMERICSERV asks for the number.
+ * getnameinfo(). Hosts are named by the host's reverse lookup
+ * (host_name.c: loopback from the hosts table, other addresses under the
+ * network policy) unless NI_NUMERICHOST asks for the number; without a name
+ * they come back numeric, or EAI_NONAME with NI_NAMEREQD. Ports are named
+ * from the built-in service table unless NI_NUMERICSERV asks for the number.
  */
 #include <arpa/inet.h>
 #include <netdb.h>
@@ -18,7 +19,7 @@ static int copy_out(const char *text, char *buf, socklen_t len) {
     return 0;
 }
 
-static int host_text(const struct sockaddr *sa, char *host, socklen_t hostlen, int flags) {
+static int host_text(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen, int flags) {
     char text[INET6_ADDRSTRLEN];
     const void *bytes;
     if (sa->sa_family == AF_INET)
@@ -28,8 +29,12 @@ static int host_text(const struct sockaddr *sa, char *host, socklen_t hostlen, i
     if (inet_ntop(sa->sa_family, bytes, text, sizeof text) == NULL)
         return EAI_SYSTEM;
     if (!(flags & NI_NUMERICHOST)) {
-        if (strcmp(text, "127.0.0.1") == 0)
-            return copy_out("localhost", host, hostlen);
+        char name[NI_MAXHOST + 1];
+        int err = __wasock_host_name(sa, salen, name, sizeof name);
+        if (err == 0)
+            return copy_out(name, host, hostlen);
+        if (err == EAGAIN)
+            return EAI_AGAIN;
         if (flags & NI_NAMEREQD)
             return EAI_NONAME;
     }
@@ -68,7 +73,7 @@ int getnameinfo(const struct sockaddr *__restrict sa, socklen_t salen, char *__r
 
     int rc = 0;
     if (host != NULL && hostlen > 0)
-        rc = host_text(sa, host, hostlen, flags);
+        rc = host_text(sa, salen, host, hostlen, flags);
     if (rc == 0 && serv != NULL && servlen > 0)
         rc = service_text(sa, serv, servlen, flags);
     return rc;

@@ -25,6 +25,11 @@ int __wasock_addr_from_sockaddr(const struct sockaddr *sa, socklen_t len, wasock
  * errno. */
 int __wasock_addr_to_sockaddr(const wasock_addr *in, struct sockaddr *sa, socklen_t *len);
 
+/* The host name of `sa` into name[len] (NUL-terminated) through the host's
+ * reverse lookup (host_name.c): 0, ENOENT when it has none, ERANGE when it
+ * does not fit, or another errno. */
+int __wasock_host_name(const struct sockaddr *sa, socklen_t salen, char *name, size_t len);
+
 /* wasi-libc AF_* -> ABI family; -1 when the ABI has none (codes.c). */
 int __wasock_family_to_abi(int af);
 

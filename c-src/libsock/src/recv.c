@@ -3,6 +3,8 @@
  * caller wants no source address or the socket is a stream (no address, as on
  * Linux), sock_recv_from when it does. wasi-libc's libc.a has its own
  * recv() (recv.o); defining recv here keeps that member out.
+ * MSG_OOB fails with EOPNOTSUPP: Node's sockets never receive urgent data
+ * (README, deviations).
  */
 #include <stdint.h>
 
@@ -10,6 +12,8 @@
 
 static ssize_t recv_iov(int fd, const wasock_iovec *iov, uint32_t iovcnt, int flags,
                         struct sockaddr *src, socklen_t *src_len) {
+    if (flags & MSG_OOB)
+        return __wasock_fail(EOPNOTSUPP);
     if (src != NULL && src_len == NULL)
         return __wasock_fail(EFAULT);
     /* A stream socket has no source address per read: Linux reports none

@@ -5,6 +5,8 @@
  * MSG_NOSIGNAL becomes the siflags bit WASOCK_SIFLAGS_NOSIGNAL: the host
  * raises SIGPIPE on EPIPE unless it is set (a send without it keeps siflags 0,
  * WAMR's table).
+ * MSG_OOB fails with EOPNOTSUPP: Node's sockets cannot send urgent data
+ * (README, deviations).
  */
 #include <stdint.h>
 
@@ -12,6 +14,8 @@
 
 static ssize_t send_iov(int fd, const wasock_iovec *iov, uint32_t iovcnt, int flags,
                         const struct sockaddr *dest, socklen_t dest_len) {
+    if (flags & MSG_OOB)
+        return __wasock_fail(EOPNOTSUPP);
     wasock_addr to;
     int err = 0;
     if (dest != NULL) {

@@ -290,4 +290,41 @@ int32_t __wasock_setitimer(int64_t value_us, int64_t interval_us, uint64_t *old_
 WASOCK_IMPORT("wasock_sigsuspend")
 int32_t __wasock_sigsuspend(uint32_t mask);
 
+/* An address's host name (gethostbyaddr, getnameinfo): the name without a
+ * NUL, cut at buf_len, its full length in *name_len_out; NOENT when none. */
+WASOCK_IMPORT("wasock_addr_name")
+int32_t __wasock_addr_name(const wasock_addr *addr, char *name_buf, uint32_t buf_len,
+                           uint32_t *name_len_out);
+
+/*
+ * epoll (epoll.c): event bits, ctl operations and EPOLL_CLOEXEC travel with
+ * Linux's values, so <sys/epoll.h>'s names pass through untranslated; the
+ * record is struct epoll_event as wasm32 lays it out (no packing).
+ */
+#define WASOCK_EPOLL_CTL_ADD 1
+#define WASOCK_EPOLL_CTL_DEL 2
+#define WASOCK_EPOLL_CTL_MOD 3
+#define WASOCK_EPOLLIN 0x001
+#define WASOCK_EPOLLOUT 0x004
+#define WASOCK_EPOLLRDHUP 0x2000
+#define WASOCK_EPOLLONESHOT (1u << 30)
+#define WASOCK_EPOLLET (1u << 31)
+typedef struct wasock_epoll_event {
+    uint32_t events;
+    uint64_t data;
+} wasock_epoll_event;
+#ifdef __wasm32__
+_Static_assert(sizeof(wasock_epoll_event) == 16, "epoll_event is 16 bytes");
+_Static_assert(offsetof(wasock_epoll_event, data) == 8, "epoll_event data at 8");
+#endif
+
+WASOCK_IMPORT("wasock_epoll_create")
+int32_t __wasock_epoll_create(uint32_t *fd_out);
+WASOCK_IMPORT("wasock_epoll_ctl")
+int32_t __wasock_epoll_ctl(int32_t epfd, int32_t op, int32_t fd, const wasock_epoll_event *event);
+/* timeout_ms < 0: no limit. */
+WASOCK_IMPORT("wasock_epoll_wait")
+int32_t __wasock_epoll_wait(int32_t epfd, wasock_epoll_event *events, int32_t maxevents,
+                            int32_t timeout_ms, uint32_t *n_out);
+
 #endif /* WASOCK_ABI_H */

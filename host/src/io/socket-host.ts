@@ -218,6 +218,7 @@ export class SocketHost {
       case 'setopt': return this.setopt(this.get(args.slot), args.name as string, args.value as number);
       case 'membership': return this.membership(this.get(args.slot), args.join === true, args.group as string, (args.iface as string | null) ?? undefined);
       case 'resolve': return this.resolve(args.host as string, args.family as 0 | 4 | 6);
+      case 'reverse': return this.reverse(args.ip as string);
       default: return { errno: E.NOSYS };
     }
   }
@@ -635,6 +636,11 @@ export class SocketHost {
   private async resolve(host: string, family: 0 | 4 | 6): Promise<ControlReply> {
     const addrs = await this.backend.resolve(host, family);
     return { errno: 0, addrs };
+  }
+
+  private async reverse(ip: string): Promise<ControlReply> {
+    const name = this.backend.reverse ? await this.backend.reverse(ip) : ip === '127.0.0.1' || ip === '::1' ? 'localhost' : null;
+    return name === null ? { errno: E.NOENT } : { errno: 0, name };
   }
 
   // --- data path ---------------------------------------------------------

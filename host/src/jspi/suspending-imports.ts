@@ -8,12 +8,12 @@ type AnyImport = (...args: never[]) => unknown;
 
 /**
  * Reads and writes (sockets and stdin), poll_oneoff (sockets, stdin, clocks,
- * sleep), and the socket calls that wait or ask the backend something
+ * sleep), epoll_wait, reverse lookups, and the socket calls that wait or ask the backend something
  * asynchronous. Socket options (sock_get_*, sock_set_*), sock_open and
  * fd_close never wait: the state machine answers them at once.
  */
 export function mayWait(name: string): boolean {
-  if (name === 'fd_read' || name === 'fd_write' || name === 'poll_oneoff') return true;
+  if (name === 'fd_read' || name === 'fd_write' || name === 'poll_oneoff' || name === 'wasock_epoll_wait' || name === 'wasock_addr_name') return true;
   // sigsuspend/pause wait for a signal; the other signal imports answer at once.
   if (name === 'wasock_sigsuspend') return true;
   if (!name.startsWith('sock_')) return false;

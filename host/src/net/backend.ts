@@ -125,6 +125,12 @@ export interface NetBackend {
   /** Host name → addresses (family 0 = both). */
   resolve(host: string, family: 0 | 4 | 6): Promise<SockAddr[]>;
   /**
+   * Address → its host name (gethostbyaddr, getnameinfo), null when it has
+   * none. Absent: the backend knows no names but loopback's (SocketHost
+   * answers 127.0.0.1 and ::1 with localhost).
+   */
+  reverse?(ip: string): Promise<string | null>;
+  /**
    * Whether datagram sockets can join multicast groups (Node). Without it a
    * join answers ENOTSUP (the relay and the in-page network route no
    * multicast); TTL and loopback are still stored and read back.

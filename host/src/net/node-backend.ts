@@ -412,4 +412,20 @@ export class NodeBackend implements NetBackend {
       throw new NetError(errnoFromNodeError(err));
     }
   }
+
+  /**
+   * Through the system's getnameinfo (dns.lookupService), so the hosts file
+   * answers first, as it does for a native program: 127.0.0.1 is named by
+   * /etc/hosts' first line for it.
+   */
+  async reverse(ip: string): Promise<string | null> {
+    try {
+      const { hostname } = await dns.promises.lookupService(ip, 0);
+      return hostname === '' || hostname === ip ? null : hostname;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'ENOTFOUND' || code === 'ENODATA' || code === 'EAI_NONAME') return null;
+      throw new NetError(errnoFromNodeError(err));
+    }
+  }
 }

@@ -19,6 +19,8 @@ import { PIPE_IMPORT_NAMES, pipeImports, pipeStreamImports } from './pipe.js';
 import { SIGNAL_IMPORT_NAMES, signalImports } from './signal-imports.js';
 import type { GuestSignals } from './guest-signals.js';
 import { TIMED_OUT } from './blocking.js';
+import { EPOLL_IMPORT_NAMES, epollImports, forgetClosed } from './epoll.js';
+import { REVERSE_IMPORT_NAMES, reverseImports } from './reverse-lookup.js';
 
 export const IMPORT_MODULE = 'wasi_snapshot_preview1';
 
@@ -57,11 +59,27 @@ export function guestImports(wasi: WASI, ctx: SocketContext, signals: GuestSigna
     poll_oneoff: pollOneoff(ctx.arena, ctx.mem, ctx.fds),
   };
   const pipes = { ...pipeImports(files, (ready) => blockUntil(ctx.arena, Infinity, () => (ready() ? true : undefined)) !== TIMED_OUT), ...pipeStreamImports(files, { fd_read: ours.fd_read as NumImport, fd_write: ours.fd_write as NumImport }) };
-  all = { ...withHost, ...ours, ...pipes, ...dupImports(files, (fd) => (all.fd_close as (fd: number) => number)(fd)), ...signalImports({ arena: ctx.arena, mem: ctx.mem, signals }) };
-  // A descriptor whose object has another number (dup) only gives up its number.
+  all = {
+    ...withHost,
+    ...ours,
+    ...pipes,
+    ...epollImports({ mem: ctx.mem, fds: ctx.fds, arena: ctx.arena }),
+    ...reverseImports(ctx),
+    ...dupImports(files, (fd) => (all.fd_close as (fd: number) => number)(fd)),
+    ...signalImports({ arena: ctx.arena, mem: ctx.mem, signals }),
+  };
+  // A descriptor whose object has another number (dup) only gives up its
+  // number; closing the last one also takes the object off every epoll
+  // interest list, as Linux does when the open file description goes.
   for (const name of ['fd_close', 'sock_close'] as const) {
     const close = all[name] as (fd: number) => number;
-    all[name] = (fd: number) => (releaseDuplicate(ctx.fds, fd) ? 0 : close(fd));
+    all[name] = (fd: number) => {
+      if (releaseDuplicate(ctx.fds, fd)) return 0;
+      const obj = ctx.fds[fd];
+      const errno = close(fd);
+      if (obj !== undefined && ctx.fds[fd] !== obj) forgetClosed(obj);
+      return errno;
+    };
   }
   return all;
 }
@@ -71,5 +89,5 @@ export function providedImportNames(): Set<string> {
   const wasi = new WASI([], [], [], { debug: false });
   // Nothing is called: the closures only need a context shape to exist.
   const ctx = { fds: [] } as unknown as SocketContext;
-  return new Set([...Object.keys(wasi.wasiImport), ...Object.keys(socketImports(ctx)), 'poll_oneoff', ...DUP_IMPORT_NAMES, ...PIPE_IMPORT_NAMES, ...SIGNAL_IMPORT_NAMES]);
+  return new Set([...Object.keys(wasi.wasiImport), ...Object.keys(socketImports(ctx)), 'poll_oneoff', ...DUP_IMPORT_NAMES, ...PIPE_IMPORT_NAMES, ...EPOLL_IMPORT_NAMES, ...REVERSE_IMPORT_NAMES, ...SIGNAL_IMPORT_NAMES]);
 }

@@ -16,6 +16,7 @@ import { E } from '../abi/errno.js';
 import { FDFLAGS, FILETYPE, RIGHT } from '../abi/wasi.js';
 import { allocateFd } from './fd-table.js';
 import { guarded, type FileContext } from './file-imports.js';
+import type { Activity } from './readiness.js';
 
 export const PIPE_CAPACITY = 65536;
 /** Writes up to this size are all or nothing (POSIX PIPE_BUF). */
@@ -27,9 +28,14 @@ class PipeBuffer {
   used = 0;
   readers = 1;
   writers = 1;
+  /** For epoll's edges: bytes ever written, and reads that made room in a pipe too full to write. */
+  written = 0;
+  roomMade = 0;
 
   take(n: number): Uint8Array {
     const out = new Uint8Array(Math.min(n, this.used));
+    // Linux's pipe_read wakes writers when it drains a full pipe.
+    if (out.length > 0 && PIPE_CAPACITY - this.used < PIPE_BUF) this.roomMade++;
     for (let i = 0; i < out.length; i++) out[i] = this.bytes[(this.start + i) % PIPE_CAPACITY];
     this.start = (this.start + out.length) % PIPE_CAPACITY;
     this.used -= out.length;
@@ -40,6 +46,7 @@ class PipeBuffer {
     const n = Math.min(data.length, PIPE_CAPACITY - this.used);
     for (let i = 0; i < n; i++) this.bytes[(this.start + this.used + i) % PIPE_CAPACITY] = data[i];
     this.used += n;
+    this.written += n;
     return n;
   }
 }
@@ -79,6 +86,10 @@ abstract class PipeEnd extends Fd {
     return { ret: E.BADF, prestat: null };
   }
   abstract readiness(write: boolean): PipeReadiness | null;
+  /** Linux wakes a pipe's readers on every write (epoll included), its writers when a read frees a full pipe, both when an end closes. */
+  activity(): Activity {
+    return { rx: this.pipe.written, tx: this.pipe.roomMade, state: (this.pipe.readers === 0 ? 1 : 0) | (this.pipe.writers === 0 ? 2 : 0) };
+  }
 }
 
 export class PipeReadFd extends PipeEnd {

@@ -9,9 +9,7 @@ import { blockUntil } from './blocking.js';
 import { E } from '../abi/errno.js';
 import { CLOCKID, EVENT, EVENTRWFLAGS, EVENTTYPE, SUBCLOCKFLAGS, SUBSCRIPTION } from '../abi/wasi.js';
 import { GuestError, type GuestMemory } from './guest-memory.js';
-import { SocketFd } from './socket-fd.js';
-import { StdinFd } from './stdio.js';
-import { isPipeEnd } from './pipe.js';
+import { fdReadiness, type Ready } from './readiness.js';
 
 interface Subscription {
   userdata: bigint;
@@ -21,39 +19,13 @@ interface Subscription {
   deadline: number;
 }
 
-interface Ready {
-  error: number;
-  nbytes: number;
-  hangup: boolean;
-}
-
 function nowNs(clock: number): bigint {
   if (clock === CLOCKID.REALTIME) return BigInt(Date.now()) * 1_000_000n;
   return BigInt(Math.round(performance.now() * 1e6));
 }
 
 export function pollOneoff(arena: Arena, mem: GuestMemory, fds: (Fd | undefined)[]) {
-  const readiness = (sub: Subscription): Ready | null => {
-    const obj = fds[sub.fd];
-    if (obj === undefined) return { error: E.BADF, nbytes: 0, hangup: false };
-    if (obj instanceof SocketFd) {
-      const r = sub.type === EVENTTYPE.FD_READ ? obj.readable() : obj.writable();
-      if (!r.ready) return null;
-      // A pending socket error rides on the ready event (not consumed): the
-      // guest's poll() shows it as POLLERR next to POLLIN/POLLOUT.
-      return { error: obj.pendingError(), nbytes: r.nbytes, hangup: r.hangup };
-    }
-    if (obj instanceof StdinFd && sub.type === EVENTTYPE.FD_READ) {
-      const r = obj.readable();
-      return r.ready ? { error: 0, nbytes: r.nbytes, hangup: r.hangup } : null;
-    }
-    if (isPipeEnd(obj)) {
-      const r = obj.readiness(sub.type === EVENTTYPE.FD_WRITE);
-      return r ? { error: r.error, nbytes: r.nbytes, hangup: r.hangup } : null;
-    }
-    // Files, directories and output streams never block.
-    return { error: 0, nbytes: 0, hangup: false };
-  };
+  const readiness = (sub: Subscription): Ready | null => fdReadiness(fds[sub.fd], sub.type === EVENTTYPE.FD_WRITE);
 
   return (inPtr: number, outPtr: number, count: number, neventsOut: number): number => {
     try {

@@ -18,6 +18,7 @@ import { DGRAM_HEADER_BYTES, encodeDatagramHeader } from '../io/datagram-record.
 import { ACCEPT_RECORD_BYTES, type AcceptRecord, decodeAcceptRecord } from '../io/accept-record.js';
 import { blockUntil, TIMED_OUT, timeoutMs } from './blocking.js';
 import { GuestError, totalLength } from './guest-memory.js';
+import type { Activity } from './readiness.js';
 
 /** The largest UDP payload over IPv4, as Linux enforces it. */
 const MAX_DATAGRAM = 65507;
@@ -73,6 +74,13 @@ export class SocketFd extends Fd {
   /** A non-blocking connect returned EINPROGRESS and no connect() since has seen its outcome. */
   connectInProgress = false;
   readonly options: SocketOptions;
+  /**
+   * A writer (or epoll) found no room to send: Linux's SOCK_NOSPACE. Room
+   * coming back after that is an edge for epoll's EPOLLET|EPOLLOUT, counted
+   * in `spaceEdges`; room that was never missed is not.
+   */
+  private spaceWanted = false;
+  private spaceEdges = 0;
 
   constructor(
     readonly arena: Arena,
@@ -275,6 +283,7 @@ export class SocketFd extends Fd {
       }
       if (progressed) markDirty(this.arena, this.slot);
       if (written === total) return { errno: 0, n: written };
+      this.noteNoSpace();
       return undefined;
     }, (): IoResult => (written > 0 ? { errno: 0, n: written } : { errno: E.AGAIN, n: 0 }));
   }
@@ -346,7 +355,10 @@ export class SocketFd extends Fd {
     if (total > MAX_DATAGRAM || DGRAM_HEADER_BYTES + total > this.tx.capacity) return { errno: E.MSGSIZE, n: 0 };
     const need = DGRAM_HEADER_BYTES + total;
     const result = blockUntil(this.arena, nonblocking ? 0 : timeoutMs(this.options.sendTimeoutUs), (): IoResult | undefined => {
-      if (this.tx.free() < need) return undefined;
+      if (this.tx.free() < need) {
+        this.noteNoSpace();
+        return undefined;
+      }
       this.tx.stage(0, encodeDatagramHeader(total, to));
       let offset = DGRAM_HEADER_BYTES;
       for (const src of srcs) {
@@ -407,4 +419,27 @@ export class SocketFd extends Fd {
     if (!(flags & SF.CONNECTED)) return { ready: !(flags & SF.LISTENING), nbytes: 0, hangup: true };
     return { ready: this.tx.free() > 0, nbytes: this.tx.free(), hangup: false };
   }
+
+  // --- activity (epoll's edges, wasi/readiness.ts) -----------------------
+
+  noteNoSpace(): void {
+    this.spaceWanted = true;
+  }
+
+  /**
+   * rx: bytes (or accept records) ever put in the receive ring, which the
+   * ring's free-running tail counts; tx: room come back after it was
+   * missed; state: the connection's flags and pending error.
+   */
+  activity(): Activity {
+    if (this.spaceWanted && this.writable().ready) {
+      this.spaceWanted = false;
+      this.spaceEdges++;
+    }
+    const state = (this.flags() & STATE_FLAGS) | (this.pendingError() << 16);
+    return { rx: this.rx.tail(), tx: this.spaceEdges, state };
+  }
 }
+
+/** The flags whose change is news to every epoll registration (Linux's sk_state_change). */
+const STATE_FLAGS = SF.RX_EOF | SF.TX_CLOSED | SF.CONNECTED | SF.CONNECTING | SF.LISTENING | SF.HANGUP | SF.PEER_FIN;

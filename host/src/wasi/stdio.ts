@@ -10,6 +10,7 @@ import { markDirty } from '../bridge/signals.js';
 import { E } from '../abi/errno.js';
 import { FDFLAGS, FILETYPE } from '../abi/wasi.js';
 import { blockUntil, TIMED_OUT } from './blocking.js';
+import type { Activity } from './readiness.js';
 
 // fd_read | fd_write | fd_fdstat_set_flags | poll_fd_readwrite: no seek/tell,
 // which is how wasi-libc's isatty() tells a terminal from a file.
@@ -60,6 +61,12 @@ export class StdinFd extends Fd {
     const used = this.ring.used();
     const eof = (this.arena.flags(STDIN_SLOT) & SF.RX_EOF) !== 0;
     return { ready: used > 0 || eof, nbytes: used, hangup: eof && used === 0 };
+  }
+
+  /** For epoll's edges: bytes ever fed in (the ring's tail), and EOF. */
+  activity(): Activity {
+    this.request();
+    return { rx: this.ring.tail(), tx: 0, state: this.arena.flags(STDIN_SLOT) & SF.RX_EOF };
   }
 
   override fd_fdstat_get(): { ret: number; fdstat: shimWasi.Fdstat | null } {

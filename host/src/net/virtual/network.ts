@@ -35,7 +35,7 @@ import {
 import { DEFAULT_EPHEMERAL, PortSpace, type PortRange } from './ports.js';
 import { Connection, DEFAULT_HIGH_WATER } from './stream.js';
 import { VirtualDatagramSocket } from './datagram.js';
-import { resolveVirtual } from './resolve.js';
+import { resolveVirtual, reverseVirtual } from './resolve.js';
 
 export interface VirtualNetworkOptions {
   /** Ports handed out for port 0 (default 32768-60999, as on Linux). */
@@ -280,6 +280,10 @@ class VirtualBackend implements NetBackend {
 
   async resolve(host: string, family: 0 | 4 | 6): Promise<SockAddr[]> {
     return resolveVirtual(host, family);
+  }
+
+  async reverse(ip: string): Promise<string | null> {
+    return reverseVirtual(ip);
   }
 }
 

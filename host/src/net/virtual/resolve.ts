@@ -20,3 +20,9 @@ export function resolveVirtual(host: string, family: 0 | 4 | 6): SockAddr[] {
   }
   throw new NetError(E.NOENT, `unknown host ${host} (the in-page network knows only localhost)`);
 }
+
+/** The one name the in-page network knows, the other way round. */
+export function reverseVirtual(ip: string): string | null {
+  const numeric = canonicalIp(ip);
+  return numeric === LOOPBACK_V4 || numeric === LOOPBACK_V6 ? 'localhost' : null;
+}
