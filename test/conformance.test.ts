@@ -137,6 +137,7 @@ const ELSEWHERE: Record<string, string> = {
   wasm_keepidle: "TCP_KEEPIDLE reaching the host's socket (ss); test/keepidle.test.ts",
   oob_refused: 'MSG_OOB: native and wasm differ by design, each held to its own transcript; test/refused-calls.test.ts',
   fork_echo_server: "fork() refused with wasock's line; test/refused-calls.test.ts",
+  path_hint: 'reads files by relative path (natively from its working directory); test/path-hint.test.ts',
   wamr_abi: "WAMR's 52 imports called directly, native (over POSIX) vs wasm; test/imports.test.ts",
   signal_alarm_read: 'signals, native vs wasm; test/signals.test.ts',
   signal_itimer: 'signals, native vs wasm; test/signals.test.ts',

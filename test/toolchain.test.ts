@@ -55,7 +55,7 @@ describe('argument assembly', () => {
       ...GCC_COMPAT_FLAGS,
       '-D_WASI_EMULATED_SIGNAL', '-D_WASI_EMULATED_PROCESS_CLOCKS', '-D_WASI_EMULATED_GETPID', '-D_WASI_EMULATED_MMAN',
       '-O2', 'a.c', '-o', 'a.wasm',
-      '/repo/build/libsock/libsock.a',
+      '/repo/build/libsock/libsock.a', '-Wl,--wrap=__wasilibc_find_relpath',
       ...EMULATIONS.map((e) => `-lwasi-emulated-${e}`),
       `-Wl,-z,stack-size=${STACK_SIZE}`, '-Wl,--export-table', '-Wl,--strip-debug',
     ]);

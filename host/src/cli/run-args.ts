@@ -33,7 +33,9 @@ options:
                          give the program host directory HOST as GUEST
                          (default: the same path): its real files, read and
                          written in place, with no way out of it; :ro makes
-                         it read-only (EROFS)
+                         it read-only (EROFS). Without any --dir a program
+                         has no files; its first failed open says so on
+                         stderr
   --env K=V              set an environment variable for the program
   --trace                print one line per socket call on stderr
   --max-sockets N        most sockets the program may have open (default

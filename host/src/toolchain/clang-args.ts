@@ -95,7 +95,12 @@ export function clangArgs(
     ...userArgs,
   ];
   if (willLink(userArgs)) {
-    if (opts.libsock !== false) args.push(paths.libsockArchive);
+    if (opts.libsock !== false) {
+      args.push(paths.libsockArchive);
+      // libsock's path_hint.c sees every path lookup first: a program given
+      // no directory is told on stderr how to give it one (--dir .).
+      args.push('-Wl,--wrap=__wasilibc_find_relpath');
+    }
     args.push(...EMULATION_LIBS);
     args.push(`-Wl,-z,stack-size=${STACK_SIZE}`);
     // The host calls libsock's signal dispatcher through the function table
