@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, ROOT } from '../helpers/programs.js';
 import { startBrowser, type BrowserFixture } from './helpers/browser.js';
-import { choosePreset, configure, openDemo, run, screen, screenshot, setNetwork, terminalText, waitForEnd, waitForText, type DemoPage } from './helpers/demo-page.js';
+import { openDemo, runTcpPair, runUdpPair, screenshot, setNetwork, type DemoPage } from './helpers/demo-page.js';
 import { serveStatic, type StaticServer } from './helpers/static-server.js';
 
 let browser: BrowserFixture;
@@ -34,20 +34,6 @@ async function plainDemo(url: string): Promise<DemoPage> {
   return demo;
 }
 
-async function tcpPair({ page }: DemoPage): Promise<void> {
-  const port = await freePort();
-  await choosePreset(page, 'tcp');
-  await configure(page, 0, 'server', String(port));
-  await configure(page, 1, 'client', `127.0.0.1 ${port}`);
-  await run(page, 0);
-  await waitForText(page, 0, `Server listening on port ${port}`);
-  await run(page, 1);
-  expect(await waitForEnd(page, 1)).toEqual({ kind: 'exited', code: 0 });
-  expect(await waitForEnd(page, 0)).toEqual({ kind: 'exited', code: 0 });
-  expect(screen(await terminalText(page, 1), port)).toContain('Received: Hello from the server!');
-  expect(await terminalText(page, 0)).toContain('Connection from 127.0.0.1');
-}
-
 describe('JSPI mode from a plain static server', () => {
   it('sends no isolation headers; the page is not isolated and says it runs in JSPI mode', async () => {
     const response = await fetch(web.url);
@@ -66,7 +52,7 @@ describe('JSPI mode from a plain static server', () => {
 
   it('runs server.wasm and client.wasm over the in-page network', async () => {
     const demo = await plainDemo(web.url);
-    await tcpPair(demo);
+    await runTcpPair(demo.page, await freePort());
     expect(await demo.page.evaluate(() => crossOriginIsolated)).toBe(false);
     await screenshot(demo.page, 'jspi-static-tcp');
     expect(demo.problems).toEqual([]);
@@ -75,16 +61,7 @@ describe('JSPI mode from a plain static server', () => {
 
   it('runs the UDP pair over the in-page network', async () => {
     const { page, problems } = await plainDemo(web.url);
-    const port = await freePort();
-    await choosePreset(page, 'udp');
-    await configure(page, 0, 'udp_server', String(port));
-    await configure(page, 1, 'udp_client', `127.0.0.1 ${port} 'hello over udp'`);
-    await run(page, 0);
-    await waitForText(page, 0, String(port));
-    await run(page, 1);
-    expect(await waitForEnd(page, 1)).toEqual({ kind: 'exited', code: 0 });
-    expect(await waitForEnd(page, 0)).toEqual({ kind: 'exited', code: 0 });
-    expect(await terminalText(page, 0)).toContain('hello over udp');
+    await runUdpPair(page, await freePort());
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
     await screenshot(page, 'jspi-static-udp');
     expect(problems).toEqual([]);
@@ -97,7 +74,7 @@ describe('JSPI mode over the relay', () => {
     const demo = await openDemo(browser.context, browser.relay.url, 'jspi');
     expect(await demo.page.innerText('[data-testid=host-mode]')).toBe('JSPI mode');
     await setNetwork(demo.page, 'relay');
-    await tcpPair(demo);
+    await runTcpPair(demo.page, await freePort());
     await screenshot(demo.page, 'jspi-relay-tcp');
     expect(demo.problems).toEqual([]);
     await demo.page.close();

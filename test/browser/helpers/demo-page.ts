@@ -129,3 +129,33 @@ export function screen(text: string, port: number): string {
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   return lines.join('\n').split(String(port)).join('PORT');
 }
+
+/**
+ * The tutorial pair on the page's current network: server.wasm in pane 0,
+ * client.wasm in pane 1, both exit 0 and the client got the greeting.
+ */
+export async function runTcpPair(page: Page, port: number): Promise<void> {
+  await choosePreset(page, 'tcp');
+  await configure(page, 0, 'server', String(port));
+  await configure(page, 1, 'client', `127.0.0.1 ${port}`);
+  await run(page, 0);
+  await waitForText(page, 0, `Server listening on port ${port}`);
+  await run(page, 1);
+  expect(await waitForEnd(page, 1)).toEqual({ kind: 'exited', code: 0 });
+  expect(await waitForEnd(page, 0)).toEqual({ kind: 'exited', code: 0 });
+  expect(screen(await terminalText(page, 1), port)).toContain('Received: Hello from the server!');
+  expect(await terminalText(page, 0)).toContain('Connection from 127.0.0.1');
+}
+
+/** The UDP pair: udp_server in pane 0 receives udp_client's datagram; both exit 0. */
+export async function runUdpPair(page: Page, port: number): Promise<void> {
+  await choosePreset(page, 'udp');
+  await configure(page, 0, 'udp_server', String(port));
+  await configure(page, 1, 'udp_client', `127.0.0.1 ${port} 'hello over udp'`);
+  await run(page, 0);
+  await waitForText(page, 0, String(port));
+  await run(page, 1);
+  expect(await waitForEnd(page, 1)).toEqual({ kind: 'exited', code: 0 });
+  expect(await waitForEnd(page, 0)).toEqual({ kind: 'exited', code: 0 });
+  expect(await terminalText(page, 0)).toContain('hello over udp');
+}
