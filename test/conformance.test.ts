@@ -92,6 +92,8 @@ const SINGLE: { name: string; stdin?: string; file?: string }[] = [
   { name: 'gethostbyaddr_loopback' },
   // epoll: ctl/wait errnos, level vs edge, ONESHOT, RDHUP/HUP, listeners, pipes, stdin at EOF, dup and close, maxevents, nesting.
   { name: 'epoll_rules', file: 'a regular file (EPERM)\n' },
+  // A signal ends epoll_wait with EINTR, SA_RESTART or not.
+  { name: 'epoll_signal' },
 ];
 
 /** Two-sided programs: NAME_server PORT [args] and NAME_client PORT [args] (or `client` PORT [args]). */

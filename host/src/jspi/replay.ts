@@ -85,15 +85,16 @@ export class Replay {
   /** `fn` as an import that returns a promise when, and only when, it must wait. */
   wrap<F extends Import>(fn: F): (...args: Parameters<F>) => ReturnType<F> | Promise<ReturnType<F>> {
     const call = fn as unknown as (...args: unknown[]) => ReturnType<F>;
-    // Fixed arity: no rest array per call (extra arguments are undefined and ignored).
-    return ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown) => {
+    // Fixed arity, above WASI's widest import (path_open: 9 parameters): no
+    // rest array per call (extra arguments are undefined and ignored).
+    return ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown, j: unknown) => {
       this.log.length = 0;
       this.cursor = 0;
       this.inImport = true;
       try {
-        return call(a, b, c, d, e, f, g, h);
+        return call(a, b, c, d, e, f, g, h, i, j);
       } catch (err) {
-        if (err instanceof Suspend) return this.resume(call, [a, b, c, d, e, f, g, h], err);
+        if (err instanceof Suspend) return this.resume(call, [a, b, c, d, e, f, g, h, i, j], err);
         throw err;
       } finally {
         this.inImport = false;

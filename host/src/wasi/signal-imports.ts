@@ -91,7 +91,8 @@ export function signalImports(ctx: SignalContext): Record<string, (...args: neve
 }
 
 type AnyImport = (...args: never[]) => unknown;
-type Call = (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown) => number;
+/** Fixed arity, above WASI's widest import (path_open: 9 parameters), so no rest array per call. */
+type Call = (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown, j: unknown) => number;
 
 /** Whether this failed write raises SIGPIPE: EPIPE on a stream socket or a pipe, without MSG_NOSIGNAL. */
 function raisesSigpipe(fds: (Fd | undefined)[], name: string, fd: unknown, siflags: unknown): boolean {
@@ -116,10 +117,10 @@ export function withSignalBoundary(imports: Record<string, AnyImport>, signals: 
     const write = WRITES.has(name);
     if (!write && !everywhere) continue;
     const call = fn as unknown as Call;
-    out[name] = ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown) => {
+    out[name] = ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown, j: unknown) => {
       let ret: number;
       try {
-        ret = call(a, b, c, d, e, f, g, h);
+        ret = call(a, b, c, d, e, f, g, h, i, j);
       } catch (err) {
         // exit() in a handler: in JSPI mode the handler's own stack swallows
         // it (guest-signals.ts rethrows it where the handler was called).
