@@ -16,6 +16,8 @@ import { socketImports, streamImports, type SocketContext } from './socket-impor
 import { fileImports, type FileContext } from './file-imports.js';
 import { DUP_IMPORT_NAMES, dupImports, releaseDuplicate } from './dup.js';
 import { PIPE_IMPORT_NAMES, pipeImports, pipeStreamImports } from './pipe.js';
+import { noThreads, THREAD_IMPORT_NAMES, threadImports, type ThreadHost } from './threads.js';
+import { wakeGuest } from '../bridge/signals.js';
 
 export const IMPORT_MODULE = 'wasi_snapshot_preview1';
 
@@ -39,7 +41,8 @@ function faultsAsErrno(fn: AnyImport): AnyImport {
   };
 }
 
-export function guestImports(wasi: WASI, ctx: SocketContext, hostFs?: HostFsLayer): Record<string, AnyImport> {
+/** `threads`: how this host mode runs pthreads (default: none, with one stderr line). */
+export function guestImports(wasi: WASI, ctx: SocketContext, hostFs?: HostFsLayer, threads?: ThreadHost): Record<string, AnyImport> {
   type NumImport = (...args: never[]) => number;
   const base = Object.fromEntries(Object.entries(wasi.wasiImport as Record<string, AnyImport>).map(([name, fn]) => [name, faultsAsErrno(fn)])) as Record<string, NumImport>;
   const files: FileContext = { mem: ctx.mem, fds: ctx.fds };
@@ -53,8 +56,8 @@ export function guestImports(wasi: WASI, ctx: SocketContext, hostFs?: HostFsLaye
     ...streamImports(ctx, fallback),
     poll_oneoff: pollOneoff(ctx.arena, ctx.mem, ctx.fds),
   };
-  const pipes = { ...pipeImports(files, (ready) => void blockUntil(ctx.arena, Infinity, () => (ready() ? true : undefined))), ...pipeStreamImports(files, { fd_read: ours.fd_read as NumImport, fd_write: ours.fd_write as NumImport }) };
-  all = { ...withHost, ...ours, ...pipes, ...dupImports(files, (fd) => (all.fd_close as (fd: number) => number)(fd)) };
+  const pipes = { ...pipeImports(files, (ready) => void blockUntil(ctx.arena, Infinity, () => (ready() ? true : undefined)), () => wakeGuest(ctx.arena)), ...pipeStreamImports(files, { fd_read: ours.fd_read as NumImport, fd_write: ours.fd_write as NumImport }) };
+  all = { ...withHost, ...ours, ...pipes, ...threadImports(ctx.arena, ctx.mem, threads ?? noThreads(ctx.deny)), ...dupImports(files, (fd) => (all.fd_close as (fd: number) => number)(fd)) };
   // A descriptor whose object has another number (dup) only gives up its number.
   for (const name of ['fd_close', 'sock_close'] as const) {
     const close = all[name] as (fd: number) => number;
@@ -68,5 +71,5 @@ export function providedImportNames(): Set<string> {
   const wasi = new WASI([], [], [], { debug: false });
   // Nothing is called: the closures only need a context shape to exist.
   const ctx = { fds: [] } as unknown as SocketContext;
-  return new Set([...Object.keys(wasi.wasiImport), ...Object.keys(socketImports(ctx)), 'poll_oneoff', ...DUP_IMPORT_NAMES, ...PIPE_IMPORT_NAMES]);
+  return new Set([...Object.keys(wasi.wasiImport), ...Object.keys(socketImports(ctx)), 'poll_oneoff', ...DUP_IMPORT_NAMES, ...PIPE_IMPORT_NAMES, ...THREAD_IMPORT_NAMES]);
 }

@@ -14,6 +14,7 @@ import type { SockAddr } from '../net/addr.js';
 import type { HostEmulation, SocketContext } from './socket-imports.js';
 import type { TraceSink } from './trace.js';
 import type { DirectWrite } from '../bridge/direct-send.js';
+import type { ThreadHost } from './threads.js';
 
 /** What the I/O thread sends a new worker (structured-clonable). */
 export interface GuestInit {
@@ -73,6 +74,8 @@ export interface SameThreadGuest {
   arena: Arena;
   control: Control;
   adaptImports(imports: Record<string, (...args: never[]) => unknown>): WebAssembly.ModuleImports;
+  /** How pthreads run (jspi/green-threads.ts). */
+  threads: ThreadHost;
 }
 
 /** Instantiates the guest with wasock's imports, without starting it. */
@@ -105,7 +108,7 @@ export function createGuest(init: GuestInit, embedder: GuestEmbedder, sameThread
     directWrite: embedder.directWrite ?? null,
     emulate: init.emulate ?? {},
   };
-  const imports = guestImports(wasi, ctx, embedder.hostFs);
+  const imports = guestImports(wasi, ctx, embedder.hostFs, sameThread?.threads);
   const instance = new WebAssembly.Instance(init.module, { [IMPORT_MODULE]: sameThread ? sameThread.adaptImports(imports) : (imports as WebAssembly.ModuleImports) });
   memory = instance.exports.memory as WebAssembly.Memory;
   // browser_wasi_shim reads memory through wasi.inst.
