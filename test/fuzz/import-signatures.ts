@@ -48,10 +48,9 @@ export const FUZZED_IMPORTS: { name: string; params: ParamType[] }[] = [
   { name: 'sock_set_ip_add_membership', params: i32(3) },
   { name: 'sock_set_ip_drop_membership', params: i32(3) },
   { name: 'sock_close', params: i32(1) },
-  // wasock's extensions (docs/abi.md). wasock_thread_exit is left out: like
-  // proc_exit it does not return (in worker mode it answers NOSYS).
-  { name: 'wasock_fd_dup', params: i32(4) },
-  { name: 'wasock_pipe', params: i32(2) },
+  // wasock's thread extensions (docs/abi.md), as the worker-mode guest the
+  // fuzzer runs has them. wasock_thread_exit is left out: with threads,
+  // like proc_exit, it does not return.
   { name: 'wasock_thread_spawn', params: i32(3) },
   { name: 'wasock_futex_wait', params: ['i32', 'i32', 'i64'] },
   { name: 'wasock_futex_wake', params: i32(2) },
