@@ -13,18 +13,14 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, beforeAll } from 'vitest';
+import { chat, type ChatTranscript } from './helpers/chat.js';
 import {
   assertBuilt,
-  freePort,
-  normalisePort,
   PAIRINGS,
   portIsFree,
   ROOT,
   run,
   runPair,
-  start,
-  waitForBound,
-  waitForOutput,
   type Build,
   type Finished,
   type PairResult,
@@ -145,6 +141,11 @@ const ELSEWHERE: Record<string, string> = {
   signal_itimer: 'signals, native vs wasm; test/signals.test.ts',
   signal_sigint: 'SIGINT sent to the program; test/signals.test.ts',
   signal_sigpipe: 'SIGPIPE default/ignored/handled; test/signals.test.ts',
+  thread_counters: 'green threads, JSPI mode only; test/threads.test.ts',
+  thread_lifecycle: 'green threads, JSPI mode only; test/threads.test.ts',
+  thread_pipe: 'green threads, JSPI mode only; test/threads.test.ts',
+  thread_echo_server: 'green threads, JSPI mode only; test/threads.test.ts',
+  thread_echo_client: 'green threads, JSPI mode only; test/threads.test.ts',
 };
 
 const TIMEOUT_MS = 30_000;
@@ -232,55 +233,7 @@ for (const pair of PAIRS) {
   });
 }
 
-// ---- the chat example: a select() server and poll() clients, driven by stdin ----
-
-interface ChatTranscript {
-  server: { code: number | null; stdout: string };
-  alice: { code: number | null; stdout: string };
-  bob: { code: number | null; stdout: string };
-}
-
-/**
- * Server (at most 2 clients, then it exits) and two clients. Each step waits
- * for what the previous one must have caused, so the transcript is fixed:
- * Alice joins, Bob joins, each says one line and sees the other's, Alice
- * leaves (end of her stdin), Bob sees it and leaves.
- */
-async function chat(server: Build, clients: Build): Promise<ChatTranscript> {
-  const port = await freePort();
-  const s = start(server, 'chat_server', [String(port), '2'], { timeoutMs: TIMEOUT_MS });
-  let exited = false;
-  void s.done.then(() => (exited = true));
-  await waitForBound(port, 'tcp', 10_000, () => !exited);
-  const connect = [ '127.0.0.1', String(port) ];
-
-  const alice = start(clients, 'chat_client', connect, { timeoutMs: TIMEOUT_MS });
-  await waitForOutput(alice, '* welcome, you are client 1\n');
-  const bob = start(clients, 'chat_client', connect, { timeoutMs: TIMEOUT_MS });
-  await waitForOutput(bob, '* welcome, you are client 2\n');
-  await waitForOutput(alice, '* client 2 joined\n');
-
-  alice.child.stdin!.write('hello from alice\n');
-  await waitForOutput(bob, 'client 1: hello from alice\n');
-  bob.child.stdin!.write('hi alice, bob here\n');
-  await waitForOutput(alice, 'client 2: hi alice, bob here\n');
-
-  alice.child.stdin!.end();
-  const aliceDone = await alice.done;
-  await waitForOutput(bob, '* client 1 left\n');
-  bob.child.stdin!.end();
-  const bobDone = await bob.done;
-  const serverDone = await s.done;
-
-  for (const [who, r] of [['server', serverDone], ['alice', aliceDone], ['bob', bobDone]] as const) {
-    expect(r.stderr, `${who}'s stderr`).toBe('');
-  }
-  return {
-    server: { code: serverDone.code, stdout: normalisePort(serverDone.stdout, port) },
-    alice: { code: aliceDone.code, stdout: aliceDone.stdout },
-    bob: { code: bobDone.code, stdout: bobDone.stdout },
-  };
-}
+// ---- the chat example: a select() server and poll() clients, driven by stdin (helpers/chat.ts) ----
 
 describe('chat_server + two chat_clients, driven through stdin', () => {
   let native: ChatTranscript;

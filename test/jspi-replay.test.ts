@@ -138,4 +138,39 @@ describe('JSPI replay', () => {
     const { arena } = setup(() => ({ errno: 0 }));
     expect(() => blockUntil(arena, Infinity, () => undefined)).toThrow(/outside a suspending import/);
   });
+
+  it('green threads: several calls suspended at once each keep their own log, and wait for their turn', async () => {
+    const { arena, replay, control, calls } = setup((op) => (op.startsWith('slow') ? new Promise((r) => setTimeout(() => r({ errno: 0, op }), op === 'slow1' ? 40 : 10)) : { errno: 0, op }));
+    const order: string[] = [];
+    const turns: string[] = [];
+    replay.turns = {
+      suspended: () => {
+        turns.push('suspended');
+        return turns.length;
+      },
+      turn: (token) => {
+        turns.push(`turn ${String(token)}`);
+        return null;
+      },
+    };
+    const imp = replay.wrap((name: number) => {
+      const fast = control.call(`fast${name}`);
+      const slow = control.call(`slow${name}`);
+      const got = blockUntil(arena, Infinity, () => name * 10);
+      order.push(`ran ${name}`);
+      return `${String(fast.op)} ${String(slow.op)} ${String(got)}`;
+    });
+    const first = imp(1);
+    const second = imp(2);
+    // A plain call in between does not disturb the suspended ones' logs.
+    expect(replay.wrap(() => (control.call('plain').op as string) + String(blockUntil(arena, 0, () => 'x')))()).toBe('plainx');
+    expect(first).toBeInstanceOf(Promise);
+    expect(second).toBeInstanceOf(Promise);
+    await expect(second).resolves.toBe('fast2 slow2 20');
+    await expect(first).resolves.toBe('fast1 slow1 10');
+    expect(order).toEqual(['ran 2', 'ran 1']);
+    expect(calls).toEqual(['fast1', 'slow1', 'fast2', 'slow2', 'plain']);
+    // Each suspended call asks for its turn with its own token before its re-run.
+    expect(turns).toEqual(['suspended', 'suspended', 'turn 2', 'turn 1']);
+  });
 });

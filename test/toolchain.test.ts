@@ -70,6 +70,9 @@ describe('argument assembly', () => {
     expect(wantsDebugInfo(['-g'])).toBe(true);
     expect(wantsDebugInfo(['-g', '-g0'])).toBe(false);
     expect(clangArgs(fakeDebian, paths, ['-g', 'a.c'])).not.toContain('-Wl,--strip-debug');
+    // Green threads need no wasm threads: -pthread would ask for shared memory.
+    expect(clangArgs(fakeDebian, paths, ['-pthread', 'a.c', '-lpthread'])).not.toContain('-pthread');
+    expect(clangArgs(fakeDebian, paths, ['-pthread', 'a.c', '-lpthread'])).toContain('-lpthread');
     expect(clangArgs(fakeDebian, paths, ['a.c'], { libsock: false })).not.toContain('/repo/build/libsock/libsock.a');
   });
 });

@@ -191,6 +191,8 @@ function steer(name: string, args: (number | bigint)[]): void {
       }
     }
   }
+  // A futex wait on a word that holds `expected` waits: never longer than a poll here.
+  if (name === 'wasock_futex_wait') args[2] = 0n;
   if (name === 'sock_bind') {
     const ptr = args[1] as number;
     if (inBounds(ptr, ADDR.size)) {
@@ -211,6 +213,9 @@ const ENOTSOCK = 57;
 const ENOTSUP = 58;
 const EPROTONOSUPPORT = 66;
 const EPROTOTYPE = 67;
+const EAGAIN = 6;
+const ENOSYS = 52;
+const ETIMEDOUT = 73;
 /** Sizes from docs/abi.md and WASI preview 1: sockaddr, addrinfo entry, iovec, subscription, event, fdstat. */
 const SZ = { addr: 24, addrInfo: 28, iovec: 8, subscription: 48, event: 32, fdstat: 24, prestat: 8, filestat: 64 } as const;
 /** Linux's IOV_MAX: more iovecs is EINVAL (checked before any pointer, as readv/writev do). */
@@ -277,6 +282,15 @@ function expectedErrno(name: string, args: (number | bigint)[]): Set<number> | n
   if (name === 'sock_addr_resolve') return (a[0]! >>> 0) >= MEM ? one(EFAULT) : null;
   // epoll's errno order (EFAULT before EBADF, as Linux) is checked by c-src/tests/epoll_rules.c against native.
   if (name.startsWith('wasock_epoll_')) return null;
+  // Threads: none in worker mode; the futex checks its word's address first.
+  if (name === 'wasock_thread_spawn') return one(ENOSYS);
+  if (name === 'wasock_futex_wait' || name === 'wasock_futex_wake') {
+    const addr = a[0]! >>> 0;
+    if (outside(addr, 4)) return one(EFAULT);
+    if (name === 'wasock_futex_wake') return one(0);
+    if (addr % 4 !== 0) return one(EINVAL);
+    return one(view().getInt32(addr, true) === (a[1]! | 0) ? ETIMEDOUT : EAGAIN);
+  }
 
   const fd = a[0]!;
   const obj = guest.ctx.fds[fd];

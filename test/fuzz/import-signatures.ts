@@ -52,4 +52,10 @@ export const FUZZED_IMPORTS: { name: string; params: ParamType[] }[] = [
   { name: 'wasock_epoll_create', params: i32(1) },
   { name: 'wasock_epoll_ctl', params: i32(4) },
   { name: 'wasock_epoll_wait', params: i32(5) },
+  // wasock's thread extensions (docs/abi.md), as the worker-mode guest the
+  // fuzzer runs has them. wasock_thread_exit is left out: with threads,
+  // like proc_exit, it does not return.
+  { name: 'wasock_thread_spawn', params: i32(3) },
+  { name: 'wasock_futex_wait', params: ['i32', 'i32', 'i64'] },
+  { name: 'wasock_futex_wake', params: i32(2) },
 ];

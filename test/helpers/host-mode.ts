@@ -24,9 +24,14 @@ export function requestedHostMode(): HostMode | undefined {
   return mode;
 }
 
-/** The Node binary that runs host/run.js for the requested mode. */
-export function wasmNode(): string {
-  if (requestedHostMode() !== 'jspi' || engineHasJspi()) return process.execPath;
+/** Whether JSPI mode can run here (this Node has it, or .node26/ is there). */
+export function jspiAvailable(): boolean {
+  return engineHasJspi() || existsSync(NODE26);
+}
+
+/** The Node binary that runs host/run.js for the requested mode (`mode`: a suite's own choice instead). */
+export function wasmNode(mode: HostMode | undefined = requestedHostMode()): string {
+  if (mode !== 'jspi' || engineHasJspi()) return process.execPath;
   if (!existsSync(NODE26)) throw new Error(`WASOCK_HOST_MODE=jspi on Node ${process.versions.node} needs Node 26 in .node26/: run node tools/fetch-node.mjs`);
   return NODE26;
 }

@@ -9,7 +9,7 @@ import net from 'node:net';
 import dgram from 'node:dgram';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { wasmNode } from './host-mode.js';
+import { wasmNode, type HostMode } from './host-mode.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const RUN_JS = join(ROOT, 'host', 'run.js');
@@ -44,13 +44,18 @@ export interface StartOptions {
   /** Options placed before the wasm path (wasm builds only). */
   hostOptions?: string[];
   timeoutMs?: number;
+  /** This host mode whatever WASOCK_HOST_MODE says (wasm builds only). */
+  hostMode?: HostMode;
 }
 
 /** Starts a program; `done` settles when it exits or is killed after the timeout. */
 export function start(build: Build, name: string, args: string[], options: StartOptions = {}): Running {
   const [cmd, argv] = build === 'native'
     ? [programPath('native', name), args]
-    : [wasmNode(), [RUN_JS, ...(options.hostOptions ?? []), programPath('wasm', name), ...args]];
+    : [
+        wasmNode(options.hostMode),
+        [RUN_JS, ...(options.hostMode ? [`--host-mode=${options.hostMode}`] : []), ...(options.hostOptions ?? []), programPath('wasm', name), ...args],
+      ];
   const child = spawn(cmd, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -227,14 +232,14 @@ export async function runPair(
   names: { server: string; client: string },
   args: { server: (port: number) => string[]; client: (port: number) => string[] },
   proto: 'tcp' | 'udp',
-  options: { clientStdin?: string; serverStdin?: string; timeoutMs?: number } = {},
+  options: { clientStdin?: string; serverStdin?: string; timeoutMs?: number; hostMode?: HostMode } = {},
 ): Promise<PairResult> {
   const port = await freePort();
-  const server = start(pairing.server, names.server, args.server(port), { stdin: options.serverStdin ?? '', timeoutMs: options.timeoutMs });
+  const server = start(pairing.server, names.server, args.server(port), { stdin: options.serverStdin ?? '', timeoutMs: options.timeoutMs, hostMode: options.hostMode });
   let exited = false;
   void server.done.then(() => (exited = true));
   await waitForBound(port, proto, 10_000, () => !exited);
-  const client = await run(pairing.client, names.client, args.client(port), { stdin: options.clientStdin ?? '', timeoutMs: options.timeoutMs });
+  const client = await run(pairing.client, names.client, args.client(port), { stdin: options.clientStdin ?? '', timeoutMs: options.timeoutMs, hostMode: options.hostMode });
   return { server: await server.done, client };
 }
 

@@ -327,4 +327,29 @@ WASOCK_IMPORT("wasock_epoll_wait")
 int32_t __wasock_epoll_wait(int32_t epfd, wasock_epoll_event *events, int32_t maxevents,
                             int32_t timeout_ms, uint32_t *n_out);
 
+/*
+ * Green threads (pthread.c, docs/abi.md): every pthread is its own call into
+ * the instance, switched only where it waits. A thread is named by the
+ * address of its control block (the pthread_t).
+ */
+/* Starts a thread that calls entry(thread) once the caller waits; the host
+ * calls switch_to(thread) before a thread runs, whenever another ran last.
+ * Both are functions of the exported table (an export of a command module
+ * would run the program's destructors after each call). ENOSYS where the
+ * host has no green threads. */
+WASOCK_IMPORT("wasock_thread_spawn")
+int32_t __wasock_thread_spawn(uint32_t thread, void (*entry)(void *), uint32_t (*switch_to)(void *));
+/* The calling thread ends here (pthread_exit with other threads alive);
+ * never returns on a host with threads. */
+WASOCK_IMPORT("wasock_thread_exit")
+int32_t __wasock_thread_exit(void);
+/* Waits while *addr == expected, until a wake on addr or timeout_ns passes
+ * (negative: no limit). 0 when woken, AGAIN when *addr != expected,
+ * TIMEDOUT. A futex, as every lock and wait in pthread.c is built on. */
+WASOCK_IMPORT("wasock_futex_wait")
+int32_t __wasock_futex_wait(volatile int32_t *addr, int32_t expected, int64_t timeout_ns);
+/* Wakes up to n threads waiting on addr. */
+WASOCK_IMPORT("wasock_futex_wake")
+int32_t __wasock_futex_wake(volatile int32_t *addr, uint32_t n);
+
 #endif /* WASOCK_ABI_H */

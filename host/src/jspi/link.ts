@@ -16,8 +16,12 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class JspiLink implements SameThreadLink {
   /** Bumped by every wake(): a check that ran while it moved looks again before sleeping. */
   private wakes = 0;
-  private waiter: (() => void) | null = null;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * Every suspended wait's resume function: one per green thread that waits
+   * (jspi/green-threads.ts), each re-checking its own condition — with
+   * its timer, if its wait has a deadline.
+   */
+  private readonly waiters = new Map<() => void, ReturnType<typeof setTimeout> | undefined>();
   private stopped = false;
 
   /** The guest's signals (wasi/guest-signals.ts), once the guest is created. */
@@ -31,7 +35,7 @@ export class JspiLink implements SameThreadLink {
 
   wake(): void {
     this.wakes++;
-    if (this.waiter === null || this.stopped || this.resumeQueued) return;
+    if (this.waiters.size === 0 || this.stopped || this.resumeQueued) return;
     // Resumed once the event loop has delivered everything that is ready
     // now (Node: setImmediate, the check phase right after this poll
     // phase; still the same event-loop turn), not after the first socket's
@@ -45,14 +49,13 @@ export class JspiLink implements SameThreadLink {
 
   private readonly resumeNow = (): void => {
     this.resumeQueued = false;
-    const waiter = this.waiter;
-    if (waiter === null || this.stopped) return;
-    this.waiter = null;
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
+    if (this.stopped) return;
+    const waiting = [...this.waiters];
+    this.waiters.clear();
+    for (const [waiter, timer] of waiting) {
+      if (timer !== undefined) clearTimeout(timer);
+      waiter();
     }
-    waiter();
   };
 
   block<T>(timeoutMs: number, check: () => T | undefined, timedOut: (() => T) | undefined, kind: WaitKind): T | typeof TIMED_OUT {
@@ -74,9 +77,8 @@ export class JspiLink implements SameThreadLink {
   /** The guest is gone: nothing resumes it any more. */
   stop(): void {
     this.stopped = true;
-    this.waiter = null;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    for (const timer of this.waiters.values()) if (timer !== undefined) clearTimeout(timer);
+    this.waiters.clear();
   }
 
   /** blockUntil's loop, in the event loop: re-check after each wake-up until it holds or time is up. */
@@ -97,14 +99,14 @@ export class JspiLink implements SameThreadLink {
   private nextWake(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
       if (this.stopped) return;
-      this.waiter = resolve;
-      if (ms !== Infinity) {
-        this.timer = setTimeout(() => {
-          this.timer = undefined;
-          if (this.waiter === resolve) this.waiter = null;
-          resolve();
-        }, Math.min(Math.ceil(ms), MAX_TIMER_MS));
-      }
+      const timer =
+        ms === Infinity
+          ? undefined
+          : setTimeout(() => {
+              this.waiters.delete(resolve);
+              resolve();
+            }, Math.min(Math.ceil(ms), MAX_TIMER_MS));
+      this.waiters.set(resolve, timer);
     });
   }
 }

@@ -17,6 +17,12 @@
 // they really wait). What a primitive's condition does while waiting (bytes
 // written so far, say) lives in its closure and is only ever done once.
 //
+// With green threads (jspi/green-threads.ts) several guest stacks may be
+// suspended at once, each in its own import: each suspended call owns its
+// log (the first run's array is handed over when it suspends and a fresh
+// one takes its place), and `turns` decides when a call whose result is in
+// may run again, so that only one guest stack runs at a time.
+//
 // The common case, an import that never waits, costs one flag and a reset
 // of an empty log: no promise, no allocation.
 
@@ -25,14 +31,27 @@ export class Suspend {
   constructor(readonly result: Promise<unknown>) {}
 }
 
+/** Who runs when several guest stacks are suspended (jspi/green-threads.ts). */
+export interface Turns {
+  /** The running stack's import must wait: it stops running. Its token. */
+  suspended(): unknown;
+  /** That stack's result is in: null when it may run now, else a promise of its turn. */
+  turn(token: unknown): Promise<void> | null;
+}
+
 type Import = (...args: never[]) => unknown;
 
 export class Replay {
-  private log: unknown[] = [];
+  /** The log of an import's first run; a call that suspends keeps it. */
+  private fresh: unknown[] = [];
+  /** The log in use: `fresh`, or a suspended call's own in its re-run. */
+  private log: unknown[] = this.fresh;
   private cursor = 0;
   private inImport = false;
   /** Set when the guest is stopped: nothing it waits for resumes it. */
   private stopped = false;
+  /** With green threads: whose turn it is. */
+  turns: Turns | null = null;
 
   /** A primitive asks: is this call a re-run that already has my result? */
   replaying(): boolean {
@@ -88,13 +107,19 @@ export class Replay {
     // Fixed arity, above WASI's widest import (path_open: 9 parameters): no
     // rest array per call (extra arguments are undefined and ignored).
     return ((a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown, g: unknown, h: unknown, i: unknown, j: unknown) => {
-      this.log.length = 0;
+      const log = this.fresh;
+      log.length = 0;
+      this.log = log;
       this.cursor = 0;
       this.inImport = true;
       try {
         return call(a, b, c, d, e, f, g, h, i, j);
       } catch (err) {
-        if (err instanceof Suspend) return this.resume(call, [a, b, c, d, e, f, g, h, i, j], err);
+        if (err instanceof Suspend) {
+          // This call keeps its log; the next first run gets a new one.
+          this.fresh = [];
+          return this.resume(call, [a, b, c, d, e, f, g, h, i, j], err, log, this.turns?.suspended());
+        }
         throw err;
       } finally {
         this.inImport = false;
@@ -102,11 +127,15 @@ export class Replay {
     }) as unknown as (...args: Parameters<F>) => ReturnType<F> | Promise<ReturnType<F>>;
   }
 
-  private async resume<R>(call: (...args: unknown[]) => R, args: unknown[], suspended: Suspend): Promise<R> {
+  private async resume<R>(call: (...args: unknown[]) => R, args: unknown[], suspended: Suspend, log: unknown[], token: unknown): Promise<R> {
     for (;;) {
       const value = await suspended.result;
       if (this.stopped) return new Promise<R>(() => {});
-      this.log.push(value);
+      const turn = this.turns?.turn(token);
+      if (turn) await turn;
+      if (this.stopped) return new Promise<R>(() => {});
+      log.push(value);
+      this.log = log;
       this.cursor = 0;
       this.inImport = true;
       try {
@@ -114,6 +143,7 @@ export class Replay {
       } catch (err) {
         if (!(err instanceof Suspend)) throw err;
         suspended = err;
+        token = this.turns?.suspended();
       } finally {
         this.inImport = false;
       }

@@ -5,7 +5,7 @@
 // differs is here and in jspi/: control calls are direct calls
 // (direct-control.ts), waits suspend the guest's import (link.ts,
 // replay.ts), and the guest's entry point is wrapped with
-// WebAssembly.promising.
+// WebAssembly.promising, as is each pthread's (green-threads.ts).
 
 import { WASIProcExit } from '@bjorn3/browser_wasi_shim';
 import type { GuestThread } from '../io/guest-launch.js';
@@ -13,6 +13,7 @@ import type { SocketHost } from '../io/socket-host.js';
 import type { Arena } from '../bridge/arena.js';
 import { createGuest, type GuestEmbedder, type GuestInit, type GuestOutcome } from '../wasi/guest.js';
 import { DirectControl } from './direct-control.js';
+import { GreenThreads } from './green-threads.js';
 import { JspiLink } from './link.js';
 import { Replay } from './replay.js';
 import { suspendingImports } from './suspending-imports.js';
@@ -36,6 +37,7 @@ export function sameThreadGuest(embedder: (message: Record<string, unknown> & { 
   let handlers: Parameters<GuestThread['listen']>[0] | null = null;
   const replay = new Replay();
   let link: JspiLink | null = null;
+  let threads: GreenThreads | null = null;
   let ended = false;
   // A guest suspended with nothing else pending (pause(), a read from a
   // peer that never writes) must keep the process alive, as its worker does.
@@ -45,6 +47,7 @@ export function sameThreadGuest(embedder: (message: Record<string, unknown> & { 
     clearInterval(keepAlive);
     replay.stop();
     link?.stop();
+    threads?.stop();
   };
 
   const run = async (message: Record<string, unknown> & { init: GuestInit }, parts: SameThreadParts): Promise<GuestOutcome> => {
@@ -54,6 +57,11 @@ export function sameThreadGuest(embedder: (message: Record<string, unknown> & { 
     const handlerFailure = new Promise<never>((_, reject) => (handlerFailed = reject));
     link = new JspiLink(host, replay);
     arena.sameThread = link;
+    // exit() or a trap in a thread other than main ends the program too.
+    let threadEnd!: (end: GuestOutcome) => void;
+    const endedInThread = new Promise<GuestOutcome>((resolve) => (threadEnd = resolve));
+    const greenThreads = new GreenThreads(replay, threadEnd);
+    threads = greenThreads;
     let guest;
     try {
       guest = createGuest(message.init, embedder(message), {
@@ -64,19 +72,22 @@ export function sameThreadGuest(embedder: (message: Record<string, unknown> & { 
         // What the handler's stack ends with is known at once unless it
         // traps (the import layer records an exit): a trap ends the guest.
         runHandler: (fn, sig) => void promising(fn)(sig).catch(handlerFailed),
+        threads: greenThreads,
       });
       link.interrupts = arena.interrupts;
     } catch (err) {
       return { kind: 'trap', message: `cannot instantiate: ${err instanceof Error ? err.message : String(err)}` };
     }
+    greenThreads.attach(guest.instance.exports);
     guest.wasi.inst = guest.instance as unknown as typeof guest.wasi.inst;
-    try {
-      await Promise.race([promising(guest.instance.exports._start)(), handlerFailure]);
-      return { kind: 'exit', code: 0 };
-    } catch (err) {
-      if (err instanceof WASIProcExit) return { kind: 'exit', code: err.code };
-      return { kind: 'trap', message: describe(err) };
-    }
+    const ended = (err: unknown): GuestOutcome => (err instanceof WASIProcExit ? { kind: 'exit', code: err.code } : { kind: 'trap', message: describe(err) });
+    const main = promising(guest.instance.exports._start)().then((): GuestOutcome => ({ kind: 'exit', code: 0 }), ended);
+    // main returning ends the program whatever the other threads do, as
+    // natively; after pthread_exit in main, the last thread's end does. A
+    // signal handler that traps or exits ends it too.
+    const outcome = await Promise.race([main, endedInThread, handlerFailure.catch(ended)]);
+    greenThreads.stop();
+    return outcome;
   };
 
   return {

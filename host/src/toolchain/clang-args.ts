@@ -75,6 +75,14 @@ export function wantsDebugInfo(args: readonly string[]): boolean {
   return wanted;
 }
 
+/**
+ * Flags a threaded program's native build passes that would turn on wasm
+ * threads (shared memory, atomics), which Debian's wasi-libc is not built
+ * for: libsock's pthreads are green threads in one ordinary instance, so
+ * they are dropped (-lpthread stays: the sysroot has an empty libpthread.a).
+ */
+export const DROPPED_FLAGS = new Set(['-pthread', '-pthreads']);
+
 export interface ClangArgsOptions {
   /** Link libsock.a (default true); false for programs that need no sockets. */
   libsock?: boolean;
@@ -92,7 +100,7 @@ export function clangArgs(
     ...tc.systemIncludeFlags,
     ...GCC_COMPAT_FLAGS,
     ...EMULATION_DEFINES,
-    ...userArgs,
+    ...userArgs.filter((a) => !DROPPED_FLAGS.has(a)),
   ];
   if (willLink(userArgs)) {
     if (opts.libsock !== false) {
@@ -103,9 +111,11 @@ export function clangArgs(
     }
     args.push(...EMULATION_LIBS);
     args.push(`-Wl,-z,stack-size=${STACK_SIZE}`);
-    // The host calls libsock's signal dispatcher through the function table
-    // (wasi/signal-imports.ts): an export of its own would run the C
-    // constructors and destructors around each call.
+    // The host calls libsock's signal dispatcher (wasi/signal-imports.ts) and
+    // starts and switches green threads (jspi/green-threads.ts) through
+    // functions it finds in the table: an exported function of a command
+    // module would run the program's destructors (stdio's final flush)
+    // after every call.
     args.push('-Wl,--export-table');
     // wasi-libc's archive carries DWARF, which would quadruple every module;
     // keep it only when the user asked for debug info.

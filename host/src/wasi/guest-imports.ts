@@ -21,6 +21,8 @@ import type { GuestSignals } from './guest-signals.js';
 import { TIMED_OUT } from './blocking.js';
 import { EPOLL_IMPORT_NAMES, epollImports, forgetClosed } from './epoll.js';
 import { REVERSE_IMPORT_NAMES, reverseImports } from './reverse-lookup.js';
+import { noThreads, THREAD_IMPORT_NAMES, threadImports, type ThreadHost } from './threads.js';
+import { wakeGuest } from '../bridge/signals.js';
 
 export const IMPORT_MODULE = 'wasi_snapshot_preview1';
 
@@ -44,7 +46,8 @@ function faultsAsErrno(fn: AnyImport): AnyImport {
   };
 }
 
-export function guestImports(wasi: WASI, ctx: SocketContext, signals: GuestSignals, hostFs?: HostFsLayer): Record<string, AnyImport> {
+/** `threads`: how this host mode runs pthreads (default: none, with one stderr line). */
+export function guestImports(wasi: WASI, ctx: SocketContext, signals: GuestSignals, hostFs?: HostFsLayer, threads?: ThreadHost): Record<string, AnyImport> {
   type NumImport = (...args: never[]) => number;
   const base = Object.fromEntries(Object.entries(wasi.wasiImport as Record<string, AnyImport>).map(([name, fn]) => [name, faultsAsErrno(fn)])) as Record<string, NumImport>;
   const files: FileContext = { mem: ctx.mem, fds: ctx.fds };
@@ -58,7 +61,7 @@ export function guestImports(wasi: WASI, ctx: SocketContext, signals: GuestSigna
     ...streamImports(ctx, fallback),
     poll_oneoff: pollOneoff(ctx.arena, ctx.mem, ctx.fds),
   };
-  const pipes = { ...pipeImports(files, (ready) => blockUntil(ctx.arena, Infinity, () => (ready() ? true : undefined)) !== TIMED_OUT), ...pipeStreamImports(files, { fd_read: ours.fd_read as NumImport, fd_write: ours.fd_write as NumImport }) };
+  const pipes = { ...pipeImports(files, (ready) => blockUntil(ctx.arena, Infinity, () => (ready() ? true : undefined)) !== TIMED_OUT, () => wakeGuest(ctx.arena)), ...pipeStreamImports(files, { fd_read: ours.fd_read as NumImport, fd_write: ours.fd_write as NumImport }) };
   all = {
     ...withHost,
     ...ours,
@@ -67,6 +70,7 @@ export function guestImports(wasi: WASI, ctx: SocketContext, signals: GuestSigna
     ...reverseImports(ctx),
     ...dupImports(files, (fd) => (all.fd_close as (fd: number) => number)(fd)),
     ...signalImports({ arena: ctx.arena, mem: ctx.mem, signals }),
+    ...threadImports(ctx.arena, ctx.mem, threads ?? noThreads(ctx.deny)),
   };
   // A descriptor whose object has another number (dup) only gives up its
   // number; closing the last one also takes the object off every epoll
@@ -89,5 +93,5 @@ export function providedImportNames(): Set<string> {
   const wasi = new WASI([], [], [], { debug: false });
   // Nothing is called: the closures only need a context shape to exist.
   const ctx = { fds: [] } as unknown as SocketContext;
-  return new Set([...Object.keys(wasi.wasiImport), ...Object.keys(socketImports(ctx)), 'poll_oneoff', ...DUP_IMPORT_NAMES, ...PIPE_IMPORT_NAMES, ...EPOLL_IMPORT_NAMES, ...REVERSE_IMPORT_NAMES, ...SIGNAL_IMPORT_NAMES]);
+  return new Set([...Object.keys(wasi.wasiImport), ...Object.keys(socketImports(ctx)), 'poll_oneoff', ...DUP_IMPORT_NAMES, ...PIPE_IMPORT_NAMES, ...EPOLL_IMPORT_NAMES, ...REVERSE_IMPORT_NAMES, ...SIGNAL_IMPORT_NAMES, ...THREAD_IMPORT_NAMES]);
 }

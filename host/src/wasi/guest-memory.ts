@@ -25,6 +25,28 @@ export function guarded(body: () => number): number {
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * Where each list of iovec views came from (its guest memory and pointers),
+ * so a call that waits can make the views again: memory.grow() (another
+ * green thread's malloc while this one waits, jspi/green-threads.ts)
+ * detaches the buffer they were views of.
+ */
+const origins = new WeakMap<Uint8Array[], { mem: GuestMemory; ptrs: number[] }>();
+
+/**
+ * `views` (from GuestMemory.iovecs), made again in place if memory grew
+ * since; a wait's check calls it before touching them. One comparison when
+ * nothing grew.
+ */
+export function liveViews(views: Uint8Array[]): Uint8Array[] {
+  if (views.length === 0 || views[0].buffer.byteLength !== 0) return views;
+  const origin = origins.get(views);
+  if (origin === undefined) return views;
+  const buffer = origin.mem.view().buffer;
+  for (let i = 0; i < views.length; i++) views[i] = new Uint8Array(buffer, origin.ptrs[2 * i], origin.ptrs[2 * i + 1]);
+  return views;
+}
+
 /** Linux's IOV_MAX: more iovecs than this is EINVAL, as natively. */
 export const IOV_MAX = 1024;
 
@@ -56,10 +78,15 @@ export class GuestMemory {
     this.check(ptr, n * IOVEC.size);
     const view = this.view();
     const out: Uint8Array[] = [];
+    const ptrs: number[] = [];
     for (let i = 0; i < n; i++) {
       const base = (ptr >>> 0) + i * IOVEC.size;
-      out.push(this.bytes(view.getUint32(base + IOVEC.buf, true), view.getUint32(base + IOVEC.len, true)));
+      const buf = view.getUint32(base + IOVEC.buf, true);
+      const len = view.getUint32(base + IOVEC.len, true);
+      out.push(this.bytes(buf, len));
+      ptrs.push(buf, len);
     }
+    origins.set(out, { mem: this, ptrs });
     return out;
   }
 

@@ -17,6 +17,7 @@ import type { DirectWrite } from '../bridge/direct-send.js';
 import { GuestSignals } from './guest-signals.js';
 import { usesSignals, withSignalBoundary } from './signal-imports.js';
 import { FUNCTION_TABLE_EXPORT } from '../abi/signal.js';
+import type { ThreadHost } from './threads.js';
 
 /** What the I/O thread sends a new worker (structured-clonable). */
 export interface GuestInit {
@@ -80,6 +81,8 @@ export interface SameThreadGuest {
   nested<R>(fn: () => R): R;
   /** Calls a handler on a stack of its own (WebAssembly.promising), so the imports it calls may be Suspending ones. */
   runHandler(run: (sig: number) => void, sig: number): void;
+  /** How pthreads run (jspi/green-threads.ts). */
+  threads: ThreadHost;
 }
 
 /** Instantiates the guest with wasock's imports, without starting it. */
@@ -116,7 +119,7 @@ export function createGuest(init: GuestInit, embedder: GuestEmbedder, sameThread
   const everywhere = usesSignals(init.module);
   // Only a module that can have handlers or a timer lets signals end its waits.
   if (everywhere) arena.interrupts = signals;
-  const imports = withSignalBoundary(guestImports(wasi, ctx, signals, embedder.hostFs), signals, ctx.fds, everywhere);
+  const imports = withSignalBoundary(guestImports(wasi, ctx, signals, embedder.hostFs, sameThread?.threads), signals, ctx.fds, everywhere);
   const instance = new WebAssembly.Instance(init.module, { [IMPORT_MODULE]: sameThread ? sameThread.adaptImports(imports) : (imports as WebAssembly.ModuleImports) });
   memory = instance.exports.memory as WebAssembly.Memory;
   const table = instance.exports[FUNCTION_TABLE_EXPORT];

@@ -1,14 +1,15 @@
 // pipe()/pipe2() inside one guest: two Fd objects over one in-memory buffer
-// of 64 KiB (Linux's default pipe size). Both ends live in the guest's own
-// thread, so nothing but the guest itself fills or drains a pipe: a blocking
-// read of an empty pipe whose write end is open (or a blocking write to a
-// full one) waits through the guest's one blocking primitive (blockUntil)
-// for a change that, in a single-threaded program, never comes — natively
-// the program hangs there, and so it does here, asleep (suspended in JSPI
-// mode, so signals and Ctrl-C still reach the host); a signal with a
-// handler ends the wait with EINTR. Reads see EOF once every write end is
-// closed; writes fail with EPIPE once every read end is (and raise SIGPIPE:
-// signal-imports.ts).
+// of 64 KiB (Linux's default pipe size). Nothing but the guest itself fills
+// or drains a pipe: a blocking read of an empty pipe whose write end is open
+// (or a blocking write to a full one) waits through the guest's one blocking
+// primitive (blockUntil) for another of its threads (JSPI mode's green
+// threads, jspi/green-threads.ts) to write, read or close — every such
+// change wakes the waiters. In a single-threaded program that change never
+// comes: natively the program hangs there, and so it does here, asleep
+// (suspended in JSPI mode, so signals and Ctrl-C still reach the host); a
+// signal with a handler ends the wait with EINTR. Reads see EOF once every
+// write end is closed; writes fail with EPIPE once every read end is (and
+// raise SIGPIPE: signal-imports.ts).
 // poll_oneoff asks `readiness` (poll.ts).
 
 import { Fd, wasi as shimWasi } from '@bjorn3/browser_wasi_shim';
@@ -23,6 +24,8 @@ export const PIPE_CAPACITY = 65536;
 export const PIPE_BUF = 4096;
 
 class PipeBuffer {
+  /** `changed`: called after every change a waiting end may wait for. */
+  constructor(readonly changed: () => void) {}
   bytes = new Uint8Array(PIPE_CAPACITY);
   start = 0;
   used = 0;
@@ -39,6 +42,7 @@ class PipeBuffer {
     for (let i = 0; i < out.length; i++) out[i] = this.bytes[(this.start + i) % PIPE_CAPACITY];
     this.start = (this.start + out.length) % PIPE_CAPACITY;
     this.used -= out.length;
+    if (out.length > 0) this.changed();
     return out;
   }
 
@@ -47,6 +51,7 @@ class PipeBuffer {
     for (let i = 0; i < n; i++) this.bytes[(this.start + this.used + i) % PIPE_CAPACITY] = data[i];
     this.used += n;
     this.written += n;
+    if (n > 0) this.changed();
     return n;
   }
 }
@@ -113,6 +118,7 @@ export class PipeReadFd extends PipeEnd {
   }
   override fd_close(): number {
     this.pipe.readers--;
+    this.pipe.changed();
     return 0;
   }
   readiness(write: boolean): PipeReadiness | null {
@@ -144,6 +150,7 @@ export class PipeWriteFd extends PipeEnd {
   }
   override fd_close(): number {
     this.pipe.writers--;
+    this.pipe.changed();
     return 0;
   }
   readiness(write: boolean): PipeReadiness | null {
@@ -160,14 +167,15 @@ export function isPipeEnd(obj: Fd | undefined): obj is PipeReadFd | PipeWriteFd 
 
 export const PIPE_IMPORT_NAMES = ['wasock_pipe'] as const;
 
-export function pipeImports(ctx: FileContext, wait: PipeWait): Record<string, (...args: never[]) => number> {
+/** `changed`: tells blocked calls to look again (another thread may wait on this pipe). */
+export function pipeImports(ctx: FileContext, wait: PipeWait, changed: () => void): Record<string, (...args: never[]) => number> {
   return {
     /** wasock_pipe(*fds_out[2], fdflags) -> errno: the read end in fds_out[0], the write end in [1]. */
     wasock_pipe: (out: number, fdflags: number) =>
       guarded(() => {
         ctx.mem.check(out, 8);
         if (fdflags & ~FDFLAGS.NONBLOCK) return E.INVAL;
-        const pipe = new PipeBuffer();
+        const pipe = new PipeBuffer(changed);
         const r = new PipeReadFd(pipe, wait);
         const w = new PipeWriteFd(pipe, wait);
         r.nonblocking = w.nonblocking = (fdflags & FDFLAGS.NONBLOCK) !== 0;

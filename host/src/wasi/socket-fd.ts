@@ -17,7 +17,7 @@ import type { SockAddr } from '../net/addr.js';
 import { DGRAM_HEADER_BYTES, encodeDatagramHeader } from '../io/datagram-record.js';
 import { ACCEPT_RECORD_BYTES, type AcceptRecord, decodeAcceptRecord } from '../io/accept-record.js';
 import { blockUntil, TIMED_OUT, timeoutMs } from './blocking.js';
-import { GuestError, totalLength } from './guest-memory.js';
+import { GuestError, liveViews, totalLength } from './guest-memory.js';
 import type { Activity } from './readiness.js';
 
 /** The largest UDP payload over IPv4, as Linux enforces it. */
@@ -199,6 +199,7 @@ export class SocketFd extends Fd {
     if (total === 0) return { errno: 0, n: 0 };
     let copied = 0;
     return blockUntil(this.arena, nonblocking ? 0 : timeoutMs(this.options.recvTimeoutUs), (): IoResult | undefined => {
+      liveViews(dsts);
       const available = this.rx.used();
       if (available > 0) {
         const n = peek ? this.peekInto(dsts, available) : this.readInto(dsts, copied, available);
@@ -254,6 +255,7 @@ export class SocketFd extends Fd {
     };
     consume(0);
     return blockUntil(this.arena, nonblocking ? 0 : timeoutMs(this.options.sendTimeoutUs), (): IoResult | undefined => {
+      liveViews(srcs);
       // A short send reports its count and leaves the error (still pending,
       // not taken) for the next call, as natively.
       if (written > 0 && (this.pendingError() !== 0 || this.flags() & SF.TX_CLOSED)) return { errno: 0, n: written };
@@ -359,6 +361,7 @@ export class SocketFd extends Fd {
         this.noteNoSpace();
         return undefined;
       }
+      liveViews(srcs);
       this.tx.stage(0, encodeDatagramHeader(total, to));
       let offset = DGRAM_HEADER_BYTES;
       for (const src of srcs) {
@@ -384,7 +387,7 @@ export class SocketFd extends Fd {
       this.rx.peek(0, header);
       const length = new DataView(header.buffer).getUint32(0, true);
       let n = 0;
-      for (const dst of dsts) {
+      for (const dst of liveViews(dsts)) {
         const take = Math.min(dst.length, length - n);
         if (take === 0) break;
         this.rx.peek(DGRAM_HEADER_BYTES + n, dst.subarray(0, take));

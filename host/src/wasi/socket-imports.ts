@@ -677,8 +677,7 @@ export function streamImports(ctx: SocketContext, fallback: { fd_read: Import; f
         return run(() => {
           const dsts = mem.iovecs(iovs, iovcnt);
           mem.check(nreadOut, 4);
-          const first = dsts.find((d) => d.length > 0);
-          const r = first ? obj.readInto(first, obj.nonblocking) : { errno: 0, n: 0 };
+          const r = obj.readInto(dsts, obj.nonblocking);
           if (r.errno !== 0) return r.errno;
           mem.u32(nreadOut, r.n);
           return 0;

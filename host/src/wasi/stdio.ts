@@ -11,6 +11,7 @@ import { E } from '../abi/errno.js';
 import { FDFLAGS, FILETYPE } from '../abi/wasi.js';
 import { blockUntil, TIMED_OUT } from './blocking.js';
 import type { Activity } from './readiness.js';
+import { liveViews } from './guest-memory.js';
 
 // fd_read | fd_write | fd_fdstat_set_flags | poll_fd_readwrite: no seek/tell,
 // which is how wasi-libc's isatty() tells a terminal from a file.
@@ -40,12 +41,13 @@ export class StdinFd extends Fd {
     }
   }
 
-  /** Reads into `dst`; blocks until at least one byte or EOF. */
-  readInto(dst: Uint8Array, nonblocking: boolean): { errno: number; n: number } {
+  /** Reads into the first non-empty buffer of `dsts` (GuestMemory.iovecs); blocks until at least one byte or EOF. */
+  readInto(dsts: Uint8Array[], nonblocking: boolean): { errno: number; n: number } {
     this.request();
-    if (dst.length === 0) return { errno: 0, n: 0 };
+    const at = dsts.findIndex((d) => d.length > 0);
+    if (at < 0) return { errno: 0, n: 0 };
     const result = blockUntil(this.arena, nonblocking ? 0 : Infinity, () => {
-      const n = this.ring.read(dst);
+      const n = this.ring.read(liveViews(dsts)[at]);
       if (n > 0) {
         if (this.arena.flags(STDIN_SLOT) & SF.RX_PAUSED) markDirty(this.arena, STDIN_SLOT);
         return n;
