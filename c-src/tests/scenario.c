@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <sys/epoll.h>
 #include <sys/select.h>
 #include <sys/time.h>
 
@@ -28,6 +29,7 @@
 #define MAX_BYTES (1 << 20) /* the largest N of a data operation */
 #define MAX_TOKENS 8
 #define MAX_ENTRIES 64 /* H:EV entries in one poll or select */
+#define MAX_EVENTS 64  /* the largest MAX of one epoll_wait */
 
 /* Each handle is what a C program's `int fd` variable would be: it keeps its
  * number after close, so a stale handle reaches whatever reuses it. */
@@ -135,6 +137,15 @@ static int num(const char *s, long long lo, long long hi, int *out) {
 static int handle(const char *s, int *h) { return num(s, 0, HANDLES - 1, h); }
 static int count(const char *s, int *n) { return num(s, 0, MAX_BYTES, n); }
 static int millis(const char *s, int *ms) { return num(s, 0, 0x7fffffff, ms); }
+
+/* dup2's target: a descriptor number, or "hK" for the number handle K holds
+ * (dup2 onto a live descriptor closes it first; onto itself is a no-op). */
+static int target_fd(const char *s, int *out) {
+    int k;
+    if (s[0] == 'h')
+        return handle(s + 1, &k) ? (*out = fds[k], 1) : 0;
+    return num(s, 0, 65535, out);
+}
 
 /* "pK" (BASEPORT + K, K 0..7) or "0". */
 static int port(const char *s, int *out) {
@@ -422,6 +433,109 @@ static int op_select(char **t) {
     return 1;
 }
 
+/* ---- epoll ---- */
+
+static const struct {
+    uint32_t bit;
+    const char *name;
+} epoll_bits[] = {
+    {EPOLLIN, "in"}, {EPOLLOUT, "out"}, {EPOLLPRI, "pri"}, {EPOLLERR, "err"},
+    {EPOLLHUP, "hup"}, {EPOLLRDHUP, "rdhup"}, {EPOLLET, "et"}, {EPOLLONESHOT, "oneshot"},
+};
+
+/* "-" or '+'-joined names from the table above (the flags a program asks
+ * epoll_ctl for). */
+static int epoll_flags(const char *s, uint32_t *out) {
+    *out = 0;
+    if (strcmp(s, "-") == 0)
+        return 1;
+    for (;;) {
+        const char *end = strchr(s, '+');
+        size_t len = end ? (size_t)(end - s) : strlen(s);
+        size_t b = 0;
+        while (b < sizeof epoll_bits / sizeof epoll_bits[0] &&
+               !(strlen(epoll_bits[b].name) == len && strncmp(s, epoll_bits[b].name, len) == 0))
+            b++;
+        if (b == sizeof epoll_bits / sizeof epoll_bits[0])
+            return 0;
+        *out |= epoll_bits[b].bit;
+        if (!end)
+            return 1;
+        s = end + 1;
+    }
+}
+
+/* "IN|OUT|…" in the table's order, "-" for none, and any other bit in hex
+ * (which neither side should report). */
+static void put_epoll_events(uint32_t ev) {
+    const char *sep = "";
+    for (size_t b = 0; b < sizeof epoll_bits / sizeof epoll_bits[0]; b++)
+        if (ev & epoll_bits[b].bit) {
+            put("%s", sep);
+            for (const char *c = epoll_bits[b].name; *c; c++)
+                put("%c", *c - 'a' + 'A');
+            sep = "|";
+            ev &= ~epoll_bits[b].bit;
+        }
+    if (ev)
+        put("%s0x%x", sep, (unsigned)ev), sep = "|";
+    if (*sep == '\0')
+        put("-");
+}
+
+/* ectl E add|mod|del H EVENTS: registers H's descriptor with the handle
+ * number as its data, which is what ewait prints. */
+static int op_ectl(char **t) {
+    int e, h, op;
+    uint32_t ev;
+    if (!handle(t[1], &e) || !handle(t[3], &h) || !epoll_flags(t[4], &ev))
+        return 0;
+    if (strcmp(t[2], "add") == 0)
+        op = EPOLL_CTL_ADD;
+    else if (strcmp(t[2], "mod") == 0)
+        op = EPOLL_CTL_MOD;
+    else if (strcmp(t[2], "del") == 0)
+        op = EPOLL_CTL_DEL;
+    else
+        return 0;
+    struct epoll_event event;
+    memset(&event, 0, sizeof event);
+    event.events = ev;
+    event.data.u64 = (uint64_t)h;
+    put_rc(epoll_ctl(fds[e], op, fds[h], &event));
+    return 1;
+}
+
+static int by_data_then_events(const void *a, const void *b) {
+    const struct epoll_event *x = a, *y = b;
+    if (x->data.u64 != y->data.u64)
+        return x->data.u64 < y->data.u64 ? -1 : 1;
+    return x->events < y->events ? -1 : x->events > y->events;
+}
+
+/* ewait E MAX MS: one epoll_wait. Several ready descriptors may come in any
+ * order (Linux's ready list; README, epoll), so they are printed sorted by
+ * handle: "N H:EVENTS…". */
+static int op_ewait(char **t) {
+    int e, max, ms;
+    struct epoll_event events[MAX_EVENTS];
+    if (!handle(t[1], &e) || !num(t[2], 1, MAX_EVENTS, &max) || !num(t[3], -1, 0x7fffffff, &ms))
+        return 0;
+    memset(events, 0, sizeof events);
+    int rc = epoll_wait(fds[e], events, max, ms);
+    if (rc < 0) {
+        put_errno();
+        return 1;
+    }
+    put("%d", rc);
+    qsort(events, (size_t)rc, sizeof events[0], by_data_then_events);
+    for (int i = 0; i < rc; i++) {
+        put(" %llu:", (unsigned long long)events[i].data.u64);
+        put_epoll_events(events[i].events);
+    }
+    return 1;
+}
+
 /* settle: waits until n bytes are queued without taking them, so that a
  * following read sees the same amount on every platform however the bytes
  * were split in flight. */
@@ -637,6 +751,49 @@ static int run_op(char **t, int n) {
             put_errno();
         else
             put("%s", errname(err));
+    } else if (IS("dup", 3)) {
+        if (!handle(t[1], &h) || !handle(t[2], &h2))
+            return 0;
+        /* As `newfd = dup(fd)` would: a failure leaves -1 in NEWH. */
+        fds[h2] = dup(fds[h]);
+        families[h2] = families[h];
+        if (fds[h2] < 0)
+            put_errno();
+        else
+            put("fd %d", fds[h2]);
+    } else if (IS("dup2", 4)) {
+        if (!handle(t[1], &h) || !handle(t[2], &h2) || !target_fd(t[3], &v))
+            return 0;
+        fds[h2] = dup2(fds[h], v);
+        families[h2] = families[h];
+        if (fds[h2] < 0)
+            put_errno();
+        else
+            put("fd %d", fds[h2]);
+    } else if (IS("pipe", 3)) {
+        int ends[2];
+        if (!handle(t[1], &h) || !handle(t[2], &h2))
+            return 0;
+        if (pipe(ends) < 0) {
+            fds[h] = fds[h2] = -1;
+            put_errno();
+        } else {
+            fds[h] = ends[0];
+            fds[h2] = ends[1];
+            put("fd %d %d", ends[0], ends[1]);
+        }
+    } else if (IS("epoll", 2)) {
+        if (!handle(t[1], &h))
+            return 0;
+        fds[h] = epoll_create1(0);
+        if (fds[h] < 0)
+            put_errno();
+        else
+            put("fd %d", fds[h]);
+    } else if (IS("ectl", 5)) {
+        return op_ectl(t);
+    } else if (IS("ewait", 4)) {
+        return op_ewait(t);
     } else if (IS("settle", 4)) {
         if (!handle(t[1], &h) || !count(t[2], &v) || !millis(t[3], &p))
             return 0;
@@ -668,6 +825,10 @@ int main(int argc, char **argv) {
     signal(SIGPIPE, SIG_IGN);
     for (int h = 0; h < HANDLES; h++)
         fds[h] = -1;
+    /* A write to a broken connection or a pipe without a reader fails with
+     * EPIPE instead of ending the program (the runner also starts native
+     * runs with SIGPIPE ignored; on wasock SIGPIPE's default ends it). */
+    signal(SIGPIPE, SIG_IGN);
 
     /* Two copies: one cut into operations, printed as written, and one
      * for the current operation's tokens (argv stays as ps shows it). */

@@ -43,7 +43,16 @@ export type Step =
   | { t: 'churn'; at: Side; count: number; udp: boolean }
   | { t: 'stale'; at: Side; op: 'read' | 'write' | 'close' | 'sockname' }
   | { t: 'udp'; family: Family; n: number; count: number; connected: boolean; truncate: boolean }
-  | { t: 'misuse'; at: Side; op: Misuse };
+  | { t: 'misuse'; at: Side; op: Misuse }
+  | { t: 'dup'; pick: number; at: Side; exact: boolean; act: DupAct; keep: 'orig' | 'dup'; n: number }
+  | { t: 'pipe'; pick: number; at: Side; act: PipeAct; n: number }
+  | { t: 'epoll'; pick: number; at: Side; act: EpollAct; want: 'in' | 'out' | 'inout'; flags: EpollFlag[]; ms: number };
+
+/** What a step does through a socket's duplicate before one of the two numbers is closed. */
+type DupAct = 'send' | 'recv' | 'shutdown' | 'poll' | 'none';
+type PipeAct = 'open' | 'write' | 'read' | 'drain' | 'closeW' | 'closeR' | 'poll' | 'select' | 'dupW' | 'misuse';
+type EpollAct = 'add' | 'mod' | 'del' | 'wait' | 'pollEpoll' | 'close';
+type EpollFlag = 'et' | 'oneshot' | 'rdhup';
 
 type Misuse = 'listenUdp' | 'acceptUnlistened' | 'readUnconnected' | 'connectTwice' | 'bindTwice' | 'sendtoTcp' | 'sendtoPortZero' | 'v6onlyAfterBind';
 
@@ -98,6 +107,10 @@ export const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('stale' as const), at: side, op: fc.constantFrom('read', 'write', 'close', 'sockname') }) },
   { weight: 3, arbitrary: fc.record({ t: fc.constant('udp' as const), family: fc.constantFrom<Family>(4, 4, 6), n: fc.integer({ min: 0, max: 3000 }), count: fc.integer({ min: 1, max: 4 }), connected: fc.boolean(), truncate: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('misuse' as const), at: side, op: fc.constantFrom<Misuse>('listenUdp', 'acceptUnlistened', 'readUnconnected', 'connectTwice', 'bindTwice', 'sendtoTcp', 'sendtoPortZero', 'v6onlyAfterBind') }) },
+  // The calls of issue #15: a socket's duplicate, a pipe inside the program, epoll.
+  { weight: 2, arbitrary: fc.record({ t: fc.constant('dup' as const), pick, at: side, exact: fc.boolean(), act: fc.constantFrom<DupAct>('send', 'send', 'recv', 'shutdown', 'poll', 'none'), keep: fc.constantFrom('orig', 'dup'), n: fc.integer({ min: 1, max: 3000 }) }) },
+  { weight: 3, arbitrary: fc.record({ t: fc.constant('pipe' as const), pick, at: side, act: fc.constantFrom<PipeAct>('open', 'write', 'write', 'read', 'read', 'drain', 'closeW', 'closeR', 'poll', 'select', 'dupW', 'misuse'), n: fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 600 }) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 8000 }) }) }) },
+  { weight: 4, arbitrary: fc.record({ t: fc.constant('epoll' as const), pick, at: side, act: fc.constantFrom<EpollAct>('add', 'add', 'mod', 'del', 'wait', 'wait', 'wait', 'pollEpoll', 'close'), want: fc.constantFrom('in', 'out', 'inout', 'in'), flags: fc.subarray<EpollFlag>(['et', 'oneshot', 'rdhup']), ms: fc.constantFrom(0, 0, 20, 50) }) },
 );
 
 export const stepsArb = fc.array(stepArb, { minLength: 2, maxLength: 24, size: 'medium' });
@@ -134,6 +147,25 @@ interface Conn {
   listener: Listening;
 }
 
+/** A pipe inside one program: its ends are handles of that side (null once closed). */
+interface Pipe {
+  side: Side;
+  r: number | null;
+  w: number | null;
+  /** Bytes written and not yet read. */
+  pending: number;
+}
+
+interface Epoll {
+  side: Side;
+  handle: number;
+  /** Handles registered (as far as the model knows), with the events asked for. */
+  regs: Map<number, string>;
+}
+
+/** Bytes the generator lets wait in a pipe: a few pages, far below its 64 KiB on either platform. */
+const PIPE_PENDING = 16 * 1024;
+
 interface Listening {
   handle: number;
   family: Family;
@@ -151,6 +183,8 @@ class Lowering {
   readonly tags = new Set<Tag>();
   private readonly listeners: Listening[] = [];
   private conns: Conn[] = [];
+  private pipes: Pipe[] = [];
+  private epolls: Epoll[] = [];
   /** Handles in use per side (numbers are reused as handles free up). */
   private readonly used: Record<Side, Set<number>> = { A: new Set(), B: new Set() };
   /** A handle closed earlier, per side, for stale-descriptor steps. */
@@ -181,6 +215,9 @@ class Lowering {
   private free(side: Side, handle: number): void {
     this.used[side].delete(handle);
     this.stale[side] = handle;
+    // A descriptor's close ends its registrations (when it was its file's
+    // last number): the model forgets them, so steps pick live ones.
+    for (const e of this.epolls) if (e.side === side) e.regs.delete(handle);
   }
 
   /** A port to bind; p7 is never bound, so a connect or send there meets no one. */
@@ -227,6 +264,9 @@ class Lowering {
       case 'stale': return this.staleOp(s.at, s.op);
       case 'udp': return this.udp(s);
       case 'misuse': return this.misuse(s.at, s.op);
+      case 'dup': return this.withConn(s.pick, (c) => this.dup(c, s));
+      case 'pipe': return this.pipe(s);
+      case 'epoll': return this.epoll(s);
     }
   }
 
@@ -690,6 +730,226 @@ class Lowering {
     }
     this.emit(s, `close ${h}`);
     this.free(s, handle);
+  }
+
+  // --- issue #15's calls: dup, pipe, epoll ------------------------------------
+
+  /**
+   * dup or dup2 of a connection's end, something done through the new
+   * number, then one of the two numbers closed: the connection stays open
+   * (no FIN), and the model's end goes on under the number kept.
+   */
+  private dup(c: Conn, s: { at: Side; exact: boolean; act: DupAct; keep: 'orig' | 'dup'; n: number }): void {
+    const me = this.endOf(c, s.at);
+    const peer = this.endOf(c, other(s.at));
+    if (me.closed) return;
+    const nh = this.take(s.at);
+    if (nh === null) return;
+    const orig = me.handle;
+    // dup2 onto a number no handle holds (live descriptors stay below 24).
+    this.emit(s.at, s.exact ? this.sock(s.at, 'dup2', orig, ` ${this.h(s.at, nh)} ${24 + this.h(s.at, nh)}`) : this.sock(s.at, 'dup', orig, ` ${this.h(s.at, nh)}`));
+    me.handle = nh;
+    switch (s.act) {
+      case 'send': this.send(me, peer, s.n, 'write'); break;
+      case 'recv': this.recv(me, s.n, 'readn'); break;
+      case 'shutdown': this.shutdown(c, s.at, 'wr'); break;
+      case 'poll': this.observe(me, 'poll'); break;
+      case 'none': break;
+    }
+    me.handle = orig;
+    const [kept, dropped] = s.keep === 'dup' ? [nh, orig] : [orig, nh];
+    this.emit(s.at, this.sock(s.at, 'close', dropped));
+    this.free(s.at, dropped);
+    me.handle = kept;
+    // The number kept still works: a look at it shows the connection open.
+    if (s.act === 'none') this.observe(me, 'poll');
+  }
+
+  private openPipe(side: Side): Pipe | null {
+    const r = this.take(side);
+    const w = r === null ? null : this.take(side);
+    if (r === null || w === null) {
+      if (r !== null) this.used[side].delete(r);
+      return null;
+    }
+    this.emit(side, `pipe ${this.h(side, r)} ${this.h(side, w)}`);
+    const p: Pipe = { side, r, w, pending: 0 };
+    this.pipes.push(p);
+    return p;
+  }
+
+  private closePipeEnd(p: Pipe, end: 'r' | 'w'): void {
+    const handle = p[end];
+    if (handle === null) return;
+    this.emit(p.side, `close ${this.h(p.side, handle)}`);
+    this.free(p.side, handle);
+    p[end] = null;
+    if (p.r === null && p.w === null) this.pipes = this.pipes.filter((x) => x !== p);
+  }
+
+  /** A read that the model knows returns at once: data, end of file, or EAGAIN on a non-blocking look. */
+  private readPipe(p: Pipe, n: number): void {
+    if (p.r === null) return;
+    const r = this.h(p.side, p.r);
+    if (p.pending > 0 || p.w === null) {
+      this.emit(p.side, `read ${r} ${n}`);
+      p.pending -= Math.min(n, p.pending);
+    } else {
+      this.emit(p.side, `nonblock ${r} 1`);
+      this.emit(p.side, `read ${r} ${n}`);
+      this.emit(p.side, `nonblock ${r} 0`);
+    }
+  }
+
+  private writePipe(p: Pipe, via: number, n: number): void {
+    const w = this.h(p.side, via);
+    if (p.r === null) {
+      // No reader: EPIPE (SIGPIPE is ignored by the interpreter).
+      this.emit(p.side, `write ${w} ${n}`);
+      return;
+    }
+    n = Math.min(n, PIPE_PENDING - p.pending);
+    if (n <= 0) return;
+    this.emit(p.side, `write ${w} ${n}`);
+    p.pending += n;
+  }
+
+  private pipe(s: { pick: number; at: Side; act: PipeAct; n: number }): void {
+    const mine = this.pipes.filter((p) => p.side === s.at);
+    if (s.act === 'open' || mine.length === 0) {
+      this.openPipe(s.at);
+      return;
+    }
+    const p = mine[s.pick % mine.length];
+    const r = p.r === null ? null : this.h(p.side, p.r);
+    const w = p.w === null ? null : this.h(p.side, p.w);
+    switch (s.act) {
+      case 'write': if (p.w !== null) this.writePipe(p, p.w, s.n); return;
+      case 'read': return this.readPipe(p, s.n);
+      case 'drain':
+        if (r === null) return;
+        if (p.w === null) this.emit(p.side, `readn ${r} ${p.pending + 1}`);
+        else if (p.pending > 0) this.emit(p.side, `readn ${r} ${p.pending}`);
+        p.pending = 0;
+        return;
+      case 'closeW': return this.closePipeEnd(p, 'w');
+      case 'closeR': return this.closePipeEnd(p, 'r');
+      case 'poll': {
+        const ends = [r === null ? null : `${r}:in`, w === null ? null : `${w}:out`].filter((x) => x !== null);
+        if (ends.length > 0) this.emit(p.side, `poll 0 ${ends.join(',')}`);
+        return;
+      }
+      case 'select': {
+        const ends = [r === null ? null : `${r}:r`, w === null ? null : `${w}:we`].filter((x) => x !== null);
+        if (ends.length > 0) this.emit(p.side, `select 0 ${ends.join(',')}`);
+        return;
+      }
+      case 'dupW': {
+        // A second write end: closing one of the two is no end of file.
+        if (p.w === null) return;
+        const nh = this.take(p.side);
+        if (nh === null) return;
+        const d = this.h(p.side, nh);
+        this.emit(p.side, `dup ${w} ${d}`);
+        this.writePipe(p, nh, s.n);
+        const [kept, dropped] = s.n % 2 === 0 ? [nh, p.w] : [p.w, nh];
+        this.emit(p.side, `close ${this.h(p.side, dropped)}`);
+        this.free(p.side, dropped);
+        p.w = kept;
+        this.readPipe(p, s.n + 1);
+        return;
+      }
+      case 'misuse':
+        // Socket calls on a pipe (ENOTSOCK) and each end used the wrong way (EBADF).
+        if (r !== null) {
+          this.emit(p.side, `recv ${r} 10 dontwait`);
+          this.emit(p.side, `sockname ${r}`);
+          this.emit(p.side, `write ${r} 5`);
+        }
+        if (w !== null) {
+          this.emit(p.side, `shutdown ${w} wr`);
+          this.emit(p.side, `getopt ${w} keepalive`);
+          this.emit(p.side, `read ${w} 5`);
+        }
+        return;
+    }
+  }
+
+  /** What an epoll instance of side `at` may watch: its open connection ends, listeners and pipe ends. */
+  private watchable(at: Side): { handle: number; end?: End }[] {
+    const out: { handle: number; end?: End }[] = [];
+    for (const c of this.live()) {
+      const end = this.endOf(c, at);
+      if (c.accepted && !end.closed) out.push({ handle: end.handle, end });
+    }
+    if (at === 'A') for (const l of this.listeners) if (l.open) out.push({ handle: l.handle });
+    for (const p of this.pipes) {
+      if (p.side !== at) continue;
+      if (p.r !== null) out.push({ handle: p.r });
+      if (p.w !== null) out.push({ handle: p.w });
+    }
+    return out;
+  }
+
+  private epoll(s: { pick: number; at: Side; act: EpollAct; want: 'in' | 'out' | 'inout'; flags: EpollFlag[]; ms: number }): void {
+    let e = this.epolls.find((x) => x.side === s.at);
+    if (!e) {
+      const handle = this.take(s.at);
+      if (handle === null) return;
+      this.emit(s.at, `epoll ${this.h(s.at, handle)}`);
+      e = { side: s.at, handle, regs: new Map() };
+      this.epolls.push(e);
+    }
+    const eh = this.h(s.at, e.handle);
+    const events = [...(s.want === 'inout' ? ['in', 'out'] : [s.want]), ...s.flags].join('+');
+    const targets = this.watchable(s.at);
+    const registered = targets.filter((t) => e.regs.has(t.handle));
+    const ctl = (op: 'add' | 'mod' | 'del', handle: number) => this.emit(s.at, `ectl ${eh} ${op} ${this.h(s.at, handle)} ${op === 'del' ? '-' : events}`);
+    switch (s.act) {
+      case 'add': {
+        // Mostly what is not registered yet; now and then the same twice (EEXIST).
+        const fresh = targets.filter((t) => !e.regs.has(t.handle));
+        const t = fresh.length > 0 && s.pick % 5 !== 0 ? fresh[s.pick % fresh.length] : targets[s.pick % Math.max(1, targets.length)];
+        if (!t) return;
+        ctl('add', t.handle);
+        if (!e.regs.has(t.handle)) e.regs.set(t.handle, events);
+        return;
+      }
+      case 'mod':
+      case 'del': {
+        const t = registered[s.pick % Math.max(1, registered.length)] ?? targets[s.pick % Math.max(1, targets.length)];
+        if (!t) return;
+        ctl(s.act, t.handle);
+        if (s.act === 'mod' && e.regs.has(t.handle)) e.regs.set(t.handle, events);
+        if (s.act === 'del') e.regs.delete(t.handle);
+        return;
+      }
+      case 'wait':
+      case 'pollEpoll': {
+        if (registered.length === 0 && targets.length > 0) {
+          const t = targets[s.pick % targets.length];
+          ctl('add', t.handle);
+          e.regs.set(t.handle, events);
+        }
+        // What the wait reports must have arrived by then on both
+        // platforms: the bytes the model knows are coming, and (a pause)
+        // FINs, resets and connections on their way.
+        for (const t of this.watchable(s.at)) {
+          if (!e.regs.has(t.handle) || !t.end) continue;
+          const end = t.end;
+          this.settle(end);
+          if (end.pending > 0 && !end.murky && !end.shutRd) this.emit(s.at, `settle ${this.h(s.at, end.handle)} ${end.pending} ${EVENT_MS}`);
+        }
+        this.emit(s.at, `sleep ${SETTLE_MS}`);
+        this.emit(s.at, s.act === 'wait' ? `ewait ${eh} 16 ${s.ms}` : `poll ${s.ms} ${eh}:in`);
+        return;
+      }
+      case 'close':
+        this.emit(s.at, `close ${eh}`);
+        this.free(s.at, e.handle);
+        this.epolls = this.epolls.filter((x) => x !== e);
+        return;
+    }
   }
 
   /** Whatever is still open stays open: the program exits with it (a kernel closes it then). */

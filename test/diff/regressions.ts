@@ -158,6 +158,10 @@ export const REGRESSIONS: Regression[] = [
     script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;sockname 0;socket 8 tcp4;setopt 8 nodelay 1;nonblock 8 1;connect 8 lo p0;poll 3000 8:out;soerror 8;nonblock 8 0;accept 0 1;peername 1;recv 8 214 dontwait;shutdown 1 wr;shutdown 8 rdwr;shutdown 1 rdwr'),
   },
   {
+    name: 'epoll on a connection its peer reset: EPOLLRDHUP with EPOLLIN|EPOLLHUP (tcp_done() shuts both directions), with or without the error still pending',
+    script: single('socket 0 tcp4;setopt 0 reuseaddr 1;bind 0 lo p0;listen 0 6;socket 8 tcp4;setopt 8 nodelay 1;connect 8 lo p0;accept 0 1;send 1 537 dontwait;close 8;sleep 40;send 1 2116 dontwait;sleep 40;send 1 2116 dontwait;soerror 1;epoll 2;ectl 2 add 1 in+out+et+oneshot+rdhup;sleep 40;ewait 2 16 20;socket 9 tcp4;connect 9 lo p0;accept 0 3;ectl 2 add 3 in+rdhup;ectl 2 add 9 out+rdhup;setopt 3 linger 0;close 3;sleep 40;ewait 2 16 0'),
+  },
+  {
     name: 'recvfrom on a stream socket reports no address',
     script: single('socket 0 tcp4;bind 0 lo p0;listen 0 5;socket 1 tcp4;connect 1 lo p0;accept 0 2;write 1 5;settle 2 5 1000;recvfrom 2 5 -'),
   },

@@ -75,8 +75,13 @@ function currentEvents(obj: Fd, wanted: number): number {
     // tcp_poll() found no room: the next room to write is an edge (SOCK_NOSPACE).
     obj.noteNoSpace();
   }
-  // The peer's FIN (or our SHUT_RD): Linux adds EPOLLRDHUP with EPOLLIN.
-  if (obj instanceof SocketFd && obj.type === 'stream' && obj.flags() & SF.RX_EOF) mask |= EPOLL.RDHUP | EPOLL.IN | EPOLL.RDNORM;
+  // The peer's FIN (or our SHUT_RD), and a connection gone both ways (a
+  // reset: tcp_done() shuts both directions): Linux's RCV_SHUTDOWN, which
+  // tcp_poll() reports as EPOLLRDHUP with EPOLLIN.
+  if (obj instanceof SocketFd && obj.type === 'stream') {
+    const flags = obj.flags();
+    if (flags & SF.RX_EOF || (flags & SF.HANGUP && flags & SF.CONNECTED)) mask |= EPOLL.RDHUP | EPOLL.IN | EPOLL.RDNORM;
+  }
   return mask;
 }
 
