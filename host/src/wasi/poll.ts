@@ -11,22 +11,19 @@ import { CLOCKID, EVENT, EVENTRWFLAGS, EVENTTYPE, SUBCLOCKFLAGS, SUBSCRIPTION } 
 import { GuestError, type GuestMemory } from './guest-memory.js';
 import { fdReadiness, type Ready } from './readiness.js';
 
-interface Subscription {
-  userdata: bigint;
-  type: number;
-  fd: number;
-  /** Absolute deadline in performance.now() milliseconds (clock subscriptions). */
-  deadline: number;
-}
-
 function nowNs(clock: number): bigint {
   if (clock === CLOCKID.REALTIME) return BigInt(Date.now()) * 1_000_000n;
   return BigInt(Math.round(performance.now() * 1e6));
 }
 
-export function pollOneoff(arena: Arena, mem: GuestMemory, fds: (Fd | undefined)[]) {
-  const readiness = (sub: Subscription): Ready | null => fdReadiness(fds[sub.fd], sub.type === EVENTTYPE.FD_WRITE);
+/** The clock subscriptions due by `deadline`, in subscription order. */
+function clockEvents(types: Uint8Array, deadlines: Float64Array, deadline: number, none: Ready): { index: number; ready: Ready }[] {
+  const events: { index: number; ready: Ready }[] = [];
+  for (let i = 0; i < types.length; i++) if (types[i] === EVENTTYPE.CLOCK && deadlines[i] <= deadline) events.push({ index: i, ready: none });
+  return events;
+}
 
+export function pollOneoff(arena: Arena, mem: GuestMemory, fds: (Fd | undefined)[]) {
   return (inPtr: number, outPtr: number, count: number, neventsOut: number): number => {
     try {
       const n = count >>> 0;
@@ -35,12 +32,20 @@ export function pollOneoff(arena: Arena, mem: GuestMemory, fds: (Fd | undefined)
       mem.check(outPtr, n * EVENT.size);
       mem.check(neventsOut, 4);
       const view = mem.view();
-      const subs: Subscription[] = [];
+      // One typed array per call, not an object (and a BigInt userdata) per
+      // subscription: a poll() over a thousand sockets made a thousand of
+      // each on every call. userdata is copied from the subscription itself
+      // when the event is written (the caller's array, untouched while it
+      // waits). A call's arrays are its own: in JSPI mode another green
+      // thread may poll while this one waits.
+      const types = new Uint8Array(n);
+      const fdsOf = new Int32Array(n);
+      const deadlines = new Float64Array(n);
       let deadline = Infinity;
       for (let i = 0; i < n; i++) {
         const base = (inPtr >>> 0) + i * SUBSCRIPTION.size;
         const type = view.getUint8(base + SUBSCRIPTION.tag);
-        const userdata = view.getBigUint64(base + SUBSCRIPTION.userdata, true);
+        types[i] = type;
         if (type === EVENTTYPE.CLOCK) {
           const clock = view.getUint32(base + SUBSCRIPTION.clockId, true);
           if (clock !== CLOCKID.REALTIME && clock !== CLOCKID.MONOTONIC) return E.INVAL;
@@ -48,25 +53,26 @@ export function pollOneoff(arena: Arena, mem: GuestMemory, fds: (Fd | undefined)
           const flags = view.getUint16(base + SUBSCRIPTION.clockFlags, true);
           const relativeNs = flags & SUBCLOCKFLAGS.ABSTIME ? timeout - nowNs(clock) : timeout;
           const at = performance.now() + Math.max(0, Number(relativeNs) / 1e6);
-          subs.push({ userdata, type, fd: -1, deadline: at });
+          deadlines[i] = at;
           deadline = Math.min(deadline, at);
         } else if (type === EVENTTYPE.FD_READ || type === EVENTTYPE.FD_WRITE) {
-          subs.push({ userdata, type, fd: view.getUint32(base + SUBSCRIPTION.fd, true), deadline: Infinity });
+          fdsOf[i] = view.getUint32(base + SUBSCRIPTION.fd, true);
         } else {
           return E.INVAL;
         }
       }
 
-      const collect = (): { sub: Subscription; ready: Ready }[] | undefined => {
-        const events: { sub: Subscription; ready: Ready }[] = [];
+      const NONE: Ready = { error: 0, nbytes: 0, hangup: false };
+      const collect = (): { index: number; ready: Ready }[] | undefined => {
+        const events: { index: number; ready: Ready }[] = [];
         const now = performance.now();
-        for (const sub of subs) {
-          if (sub.type === EVENTTYPE.CLOCK) {
-            if (now >= sub.deadline) events.push({ sub, ready: { error: 0, nbytes: 0, hangup: false } });
+        for (let i = 0; i < n; i++) {
+          if (types[i] === EVENTTYPE.CLOCK) {
+            if (now >= deadlines[i]) events.push({ index: i, ready: NONE });
             continue;
           }
-          const ready = readiness(sub);
-          if (ready) events.push({ sub, ready });
+          const ready = fdReadiness(fds[fdsOf[i]], types[i] === EVENTTYPE.FD_WRITE);
+          if (ready) events.push({ index: i, ready });
         }
         return events.length > 0 ? events : undefined;
       };
@@ -76,20 +82,30 @@ export function pollOneoff(arena: Arena, mem: GuestMemory, fds: (Fd | undefined)
       if (typeof result === 'symbol' && arena.interrupts?.interrupted) return E.INTR;
       // On timeout, the clock subscription(s) with the earliest deadline fire.
       const events = typeof result === 'symbol'
-        ? subs.filter((s) => s.type === EVENTTYPE.CLOCK && s.deadline <= deadline).map((sub) => ({ sub, ready: { error: 0, nbytes: 0, hangup: false } }))
+        ? clockEvents(types, deadlines, deadline, NONE)
         : result;
       const out = mem.view();
-      events.forEach(({ sub, ready }, i) => {
-        const base = (outPtr >>> 0) + i * EVENT.size;
-        for (let b = 0; b < EVENT.size; b += 8) out.setBigUint64(base + b, 0n, true);
-        out.setBigUint64(base + EVENT.userdata, sub.userdata, true);
+      // Every userdata is read before any event is written (the two arrays
+      // may overlap in a careless caller).
+      const userdata = new Uint32Array(events.length * 2);
+      for (let e = 0; e < events.length; e++) {
+        const from = (inPtr >>> 0) + events[e].index * SUBSCRIPTION.size + SUBSCRIPTION.userdata;
+        userdata[2 * e] = out.getUint32(from, true);
+        userdata[2 * e + 1] = out.getUint32(from + 4, true);
+      }
+      for (let e = 0; e < events.length; e++) {
+        const { index, ready } = events[e];
+        const base = (outPtr >>> 0) + e * EVENT.size;
+        for (let b = 0; b < EVENT.size; b += 4) out.setUint32(base + b, 0, true);
+        out.setUint32(base + EVENT.userdata, userdata[2 * e], true);
+        out.setUint32(base + EVENT.userdata + 4, userdata[2 * e + 1], true);
         out.setUint16(base + EVENT.error, ready.error, true);
-        out.setUint8(base + EVENT.type, sub.type);
-        if (sub.type !== EVENTTYPE.CLOCK) {
-          out.setBigUint64(base + EVENT.nbytes, BigInt(ready.nbytes), true);
+        out.setUint8(base + EVENT.type, types[index]);
+        if (types[index] !== EVENTTYPE.CLOCK) {
+          out.setUint32(base + EVENT.nbytes, ready.nbytes >>> 0, true);
           out.setUint16(base + EVENT.flags, ready.hangup ? EVENTRWFLAGS.HANGUP : 0, true);
         }
-      });
+      }
       out.setUint32(neventsOut >>> 0, events.length, true);
       return 0;
     } catch (err) {
