@@ -653,15 +653,6 @@ export function streamImports(ctx: SocketContext, fallback: { fd_read: Import; f
   const { mem } = ctx;
   const trace = (call: string, fd: number, length: number, errno: number, n: number) =>
     ctx.trace?.({ call, fd, args: [String(length)], result: errno === 0 ? n : -1, errno, time: performance.now() - ctx.started });
-  const run = (body: () => number): number => {
-    try {
-      return body();
-    } catch (err) {
-      if (err instanceof GuestError) return err.errno;
-      if (err instanceof RangeError) return E.FAULT;
-      throw err;
-    }
-  };
   return {
     fd_close: (fd: number) => {
       const obj = ctx.fds[fd];
@@ -674,7 +665,7 @@ export function streamImports(ctx: SocketContext, fallback: { fd_read: Import; f
     fd_read: (fd: number, iovs: number, iovcnt: number, nreadOut: number) => {
       const obj = ctx.fds[fd];
       if (obj instanceof StdinFd) {
-        return run(() => {
+        return guarded(() => {
           const dsts = mem.iovecs(iovs, iovcnt);
           mem.check(nreadOut, 4);
           const r = obj.readInto(dsts, obj.nonblocking);
@@ -686,7 +677,7 @@ export function streamImports(ctx: SocketContext, fallback: { fd_read: Import; f
       if (!(obj instanceof SocketFd)) return (fallback.fd_read as (...a: number[]) => number)(fd, iovs, iovcnt, nreadOut);
       let length = 0;
       let r: IoResult = { errno: 0, n: 0 };
-      const errno = run(() => {
+      const errno = guarded(() => {
         const dsts = mem.iovecs(iovs, iovcnt);
         length = totalLength(dsts);
         mem.check(nreadOut, 4);
@@ -704,7 +695,7 @@ export function streamImports(ctx: SocketContext, fallback: { fd_read: Import; f
         // browser_wasi_shim clamps a buffer that runs past memory (a short
         // write reported as success) and knows no IOV_MAX: check the
         // arguments as writev does (EINVAL, EFAULT) before handing over.
-        const errno = obj === undefined ? 0 : run(() => {
+        const errno = obj === undefined ? 0 : guarded(() => {
           mem.iovecs(iovs, iovcnt);
           mem.check(nwrittenOut, 4);
           return 0;
@@ -713,7 +704,7 @@ export function streamImports(ctx: SocketContext, fallback: { fd_read: Import; f
       }
       let length = 0;
       let r: IoResult = { errno: 0, n: 0 };
-      const errno = run(() => {
+      const errno = guarded(() => {
         const srcs = mem.iovecs(iovs, iovcnt);
         length = totalLength(srcs);
         mem.check(nwrittenOut, 4);
